@@ -1,0 +1,32 @@
+"""Type rules: a predicate may only link entities of the roles it fits (KG501).
+
+The allowed roles of each predicate are in kg/vocabulary.py and docs/format.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kg.diagnostics import Diagnostic, Severity
+from kg.model import Corpus
+from kg.vocabulary import PREDICATES
+
+
+def check(corpus: Corpus) -> Iterator[Diagnostic]:
+    for claim in corpus.claims.values():
+        pred = PREDICATES[claim.predicate]
+        for position, eid, allowed in (
+            ("subject", claim.subject, pred.subject_roles),
+            ("object", claim.object, pred.object_roles),
+        ):
+            entity = corpus.entities.get(eid)
+            if entity is None or entity.role in allowed:
+                continue
+            span = claim.field_spans.get("predicate", claim.span)
+            article = "an" if entity.role[0] in "aeiou" else "a"
+            yield Diagnostic(
+                span.file, span.line, span.column, "KG501", Severity.ERROR,
+                f"'{pred.name}' cannot have {article} {entity.role} as {position} "
+                f"('{eid}' in claim '{claim.id}')",
+                f"'{pred.name}' takes {' or '.join(allowed)} as {position}",
+            )

@@ -1,0 +1,229 @@
+"""Every diagnostic code: its slug, default severity, meaning, an example and the fix.
+
+docs/diagnostics.md is generated from this table (``python -m kg.codes``); a test keeps
+the two in step and checks that every code has a test corpus that triggers it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kg.diagnostics import Severity
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    code: str
+    slug: str
+    severity: Severity
+    summary: str
+    example: str
+    fix: str
+
+
+E, W = Severity.ERROR, Severity.WARNING
+
+CODES: dict[str, Code] = {
+    c.code: c
+    for c in (
+        # -- files and YAML ------------------------------------------------------------------
+        Code("KG001", "unreadable-file", E,
+             "A corpus file cannot be read as UTF-8 text.",
+             "claims/x.yaml:3:7: error KG001 file is not valid UTF-8 (byte 0xff)",
+             "Save the file as UTF-8."),
+        Code("KG002", "yaml-syntax", E,
+             "The YAML parser rejected the file; the position is the one it reports.",
+             "claims/x.yaml:4:9: error KG002 YAML syntax: mapping values are not allowed here",
+             "Fix the indentation or quote the value that contains a colon."),
+        Code("KG003", "yaml-unsafe-tag", E,
+             "The file uses a YAML tag (such as `!!python/object`) that safe loading refuses.",
+             "claims/x.yaml:2:5: error KG003 YAML tag '!!python/object:os.system' is not allowed",
+             "Remove the tag; corpus files hold plain mappings, lists, strings and numbers."),
+        Code("KG004", "yaml-alias-bomb", E,
+             "The file re-uses anchors (`&a` / `*a`) more often than any corpus needs, the "
+             "shape of an alias bomb.",
+             "claims/x.yaml:9:3: error KG004 too many alias references (over 100)",
+             "Write values out instead of referring to anchors."),
+        Code("KG005", "file-too-large", E,
+             "A corpus file is larger than 16 MiB.",
+             "claims/x.yaml:1:1: error KG005 file is 20.0 MiB; the limit is 16 MiB",
+             "Split the claims over several topic files."),
+        Code("KG006", "duplicate-key", E,
+             "A mapping repeats a key; YAML parsers would silently keep the last one.",
+             "claims/x.yaml:12:5: error KG006 duplicate key 'object' (first at line 10)",
+             "Delete one of the two keys."),
+        Code("KG007", "bad-structure", E,
+             "The file is not a mapping with the one top-level key its name calls for "
+             "(`entities`, `studies`, `article` or `claims`).",
+             "claims/x.yaml:1:1: error KG007 expected a mapping with the top-level key 'claims'",
+             "Start the file with `claims:` (or `entities:`, `studies:`, `article:`)."),
+        # -- schema ----------------------------------------------------------------------------
+        Code("KG101", "missing-field", E,
+             "A required field is missing.",
+             "claims/x.yaml:5:5: error KG101 claim 'a-b' lacks required field 'certainty'",
+             "Add the field; docs/format.md lists the required ones."),
+        Code("KG102", "wrong-type", E,
+             "A field holds the wrong type of value (a list where text belongs, a string "
+             "where a number belongs).",
+             "claims/x.yaml:8:8: error KG102 'n' must be an integer, not a string",
+             "Write the value in the type docs/format.md gives."),
+        Code("KG103", "unknown-value", E,
+             "A value is outside its closed vocabulary (role, kind, predicate, certainty, "
+             "stance, design, measure).",
+             "claims/x.yaml:9:16: error KG103 unknown predicate 'increase'",
+             "Use a value from the vocabulary; the hint names the nearest one."),
+        Code("KG104", "unknown-field", E,
+             "A mapping has a key the format does not define (often a typo).",
+             "claims/x.yaml:11:5: error KG104 unknown field 'evidense' in claim",
+             "Rename the key; the hint names the nearest field."),
+        Code("KG105", "bad-id", E,
+             "An id is not kebab-case (lower-case letters, digits, single hyphens).",
+             "claims/x.yaml:3:9: error KG105 id 'Vitamin_D' is not kebab-case",
+             "Rename the id, for example to 'vitamin-d'."),
+        Code("KG106", "bad-value", E,
+             "A value has the right type but cannot be right: empty text, a negative count, "
+             "a confidence interval that does not contain its estimate.",
+             "claims/x.yaml:20:13: error KG106 confidence interval [4.37, 1.34] is reversed",
+             "Correct the number."),
+        # -- integrity ---------------------------------------------------------------------------
+        Code("KG201", "duplicate-id", E,
+             "Two entities or claims share an id (across all files).",
+             "claims/b.yaml:3:9: error KG201 duplicate id 'rankl' (first at claims/a.yaml:7)",
+             "Rename one of them, or merge them."),
+        Code("KG202", "unknown-entity", E,
+             "A claim's subject or object names no entity.",
+             "claims/x.yaml:6:14: error KG202 unknown entity 'sclerotin'",
+             "Fix the id or add the entity to claims/entities.yaml."),
+        Code("KG203", "unknown-reference", E,
+             "An evidence line, `article_cites` or the article outline names a key missing "
+             "from references.bib.",
+             "claims/x.yaml:14:16: error KG203 unknown reference key 'kwan2020'",
+             "Fix the key or add the BibTeX entry."),
+        Code("KG204", "missing-study-record", E,
+             "An evidence line names a reference with no record in claims/studies.yaml, so "
+             "its design and population are unknown.",
+             "claims/x.yaml:14:16: error KG204 'kwan2021lifestyle' has no record in "
+             "claims/studies.yaml",
+             "Add a study record with design, population and findings."),
+        Code("KG205", "study-without-reference", E,
+             "A study record has no entry in references.bib.",
+             "claims/studies.yaml:2:3: error KG205 study 'smith2020' has no entry in "
+             "references.bib",
+             "Add the BibTeX entry, or fix the key."),
+        Code("KG206", "unknown-claim", E,
+             "`superseded_by` or `acknowledges` names a claim that does not exist.",
+             "claims/x.yaml:30:20: error KG206 unknown claim 'ai-raises-rankl'",
+             "Fix the claim id."),
+        Code("KG207", "unknown-paragraph", E,
+             "A claim's `source` names a section or paragraph missing from claims/article.yaml.",
+             "claims/x.yaml:9:13: error KG207 source paragraph intermediate 42 is not in the "
+             "article outline",
+             "Fix the locator, or add the paragraph to claims/article.yaml."),
+        Code("KG208", "missing-file", E,
+             "A corpus file the format requires is missing (claims/entities.yaml or "
+             "claims/studies.yaml).",
+             "claims/entities.yaml:1:1: error KG208 missing file claims/entities.yaml",
+             "Create it; `kg init` writes a valid empty one."),
+        # -- bibliography --------------------------------------------------------------------------
+        Code("KG301", "bibtex-syntax", E,
+             "references.bib has an entry that cannot be parsed.",
+             "references.bib:12:1: error KG301 unbalanced braces in entry 'kwan2021lifestyle'",
+             "Balance the braces, quote the value, or add the missing comma."),
+        Code("KG302", "bibtex-missing-field", E,
+             "An entry lacks a field its type requires (article: author, title, journal, year).",
+             "references.bib:3:1: error KG302 @article 'x2020' lacks required field 'journal'",
+             "Add the field from the published record."),
+        Code("KG303", "malformed-doi", E,
+             "A `doi` field is not of the form 10.NNNN/suffix.",
+             "references.bib:9:3: error KG303 malformed DOI 'https://doi.org/10.1/x'",
+             "Write the bare DOI, without a resolver prefix."),
+        Code("KG304", "malformed-pmid", E,
+             "A `pmid` field is not a positive whole number.",
+             "references.bib:10:3: error KG304 malformed PMID 'PMID:33565036'",
+             "Write only the digits."),
+        Code("KG305", "malformed-pmcid", E,
+             "A `pmcid` field is not `PMC` followed by digits.",
+             "references.bib:11:3: error KG305 malformed PMCID '8349930'",
+             "Write it as PMC8349930."),
+        Code("KG306", "duplicate-doi", E,
+             "Two entries share one DOI.",
+             "references.bib:30:3: error KG306 DOI 10.3390/nu16142356 also in 'rusu2024' "
+             "(line 12)",
+             "Merge the two entries into one key."),
+        Code("KG307", "uncited-reference", W,
+             "An entry that no study record, evidence line, `article_cites` or article "
+             "outline uses.",
+             "references.bib:40:1: warning KG307 reference 'old2001' is never used",
+             "Use it as evidence or delete it."),
+        Code("KG308", "duplicate-bib-key", E,
+             "Two entries share a key.",
+             "references.bib:20:1: error KG308 duplicate key 'kwan2021lifestyle' (first at "
+             "line 1)",
+             "Rename or delete one of them."),
+        # -- identifiers ---------------------------------------------------------------------------
+        Code("KG401", "unknown-curie-prefix", E,
+             "A CURIE's prefix is not in the Bioregistry.",
+             "claims/entities.yaml:7:13: error KG401 unknown CURIE prefix 'HGCN' in 'HGCN:11926'",
+             "Fix the prefix; the hint names the nearest registered one."),
+        Code("KG402", "bad-curie-local-id", E,
+             "A CURIE's local id does not match the pattern the Bioregistry gives for its prefix.",
+             "claims/entities.yaml:7:13: error KG402 'GO:123' does not match the pattern of "
+             "GO (^\\d{7}$)",
+             "Copy the identifier again from the ontology."),
+        Code("KG403", "malformed-curie", E,
+             "An xref is not of the form PREFIX:local-id.",
+             "claims/entities.yaml:7:13: error KG403 'rankl' is not a CURIE",
+             "Write it as PREFIX:ID, for example HGNC:11926."),
+        # -- type rules -----------------------------------------------------------------------------
+        Code("KG501", "predicate-role-mismatch", E,
+             "A predicate links entities whose roles it does not fit (docs/format.md, "
+             "Predicates).",
+             "claims/x.yaml:7:16: error KG501 'increases' cannot have an intervention as object "
+             "('exercise')",
+             "Choose another predicate, or check the entity's role."),
+    )
+}
+
+
+def rules_for_sarif() -> dict[str, tuple[str, str]]:
+    return {c.code: (c.slug, c.summary) for c in CODES.values()}
+
+
+def render_markdown() -> str:
+    """docs/diagnostics.md."""
+    out = [
+        "# Diagnostics",
+        "",
+        "Every problem `kg validate` finds is a diagnostic with a stable code. Output:",
+        "`file:line:col: severity CODE message`, then `  = help: ...` when a fix is known.",
+        "`--format json`, `--format github` (workflow annotations) and `--format sarif`",
+        "give the same list for machines. Exit status: 0 clean, 1 errors (or warnings with",
+        "`--strict`), 2 usage errors (no corpus found, bad option).",
+        "",
+        "This page is generated from `kg/codes.py` by `python -m kg.codes > docs/diagnostics.md`.",
+        "",
+        "| code | name | severity | meaning |",
+        "|---|---|---|---|",
+    ]
+    for c in CODES.values():
+        out.append(f"| [{c.code}](#{c.code.lower()}) | {c.slug} | {c.severity} | {c.summary} |")
+    for c in CODES.values():
+        out += [
+            "",
+            f"## {c.code}",
+            "",
+            f"**{c.slug}** ({c.severity}). {c.summary}",
+            "",
+            "Example:",
+            "",
+            "    " + c.example,
+            "",
+            f"Fix: {c.fix}",
+        ]
+    return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.stdout.write(render_markdown())

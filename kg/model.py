@@ -1,0 +1,203 @@
+"""The corpus model: frozen dataclasses that remember where they came from. No I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A 1-based position in a corpus file (path relative to the corpus root, POSIX)."""
+
+    file: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    id: str
+    label: str
+    role: str
+    kind: str
+    span: Span
+    xrefs: tuple[str, ...] = ()
+    synonyms: tuple[str, ...] = ()
+    description: str | None = None
+    xref_spans: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Statistic:
+    measure: str
+    comparison: str
+    value: float | None = None
+    ci: tuple[float, float] | None = None
+    ci_level: float = 0.95
+    p: float | str | None = None
+    unit: str | None = None
+    groups: tuple[tuple[str, float], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    study: str
+    stance: str
+    finding: str
+    span: Span
+    locator: str | None = None
+    statistics: tuple[Statistic, ...] = ()
+    study_span: Span | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLocator:
+    section: str
+    paragraph: int
+    row: str | None = None
+    column: str | None = None
+    item: str | None = None
+
+    def __str__(self) -> str:
+        s = f"{self.section} ¶{self.paragraph}"
+        if self.row:
+            s += f", row {self.row}"
+        if self.column:
+            s += f", column {self.column}"
+        if self.item:
+            s += f", item {self.item}"
+        return s
+
+
+@dataclass(frozen=True, slots=True)
+class Acknowledgement:
+    claim: str
+    reason: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    id: str
+    statement: str
+    subject: str
+    predicate: str
+    object: str
+    certainty: str
+    source: SourceLocator
+    span: Span
+    population: str | None = None
+    context: str | None = None
+    dose: str | None = None
+    duration: str | None = None
+    article_cites: tuple[str, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+    superseded_by: str | None = None
+    acknowledges: tuple[Acknowledgement, ...] = ()
+    notes: str | None = None
+    #: where individual fields sit, for diagnostics: field name -> span of its value
+    field_spans: dict[str, Span] = field(default_factory=dict, compare=False, hash=False)
+    cite_spans: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CitationIssue:
+    field: str
+    cited: str
+    actual: str
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Erratum:
+    note: str
+    doi: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Study:
+    key: str
+    design: str
+    population: str
+    findings: str
+    span: Span
+    n: int | None = None
+    duration: str | None = None
+    citation_issues: tuple[CitationIssue, ...] = ()
+    errata: tuple[Erratum, ...] = ()
+    registration: str | None = None
+    notes: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A BibTeX entry. ``fields`` keys are lower-case; values have braces stripped."""
+
+    key: str
+    type: str
+    fields: dict[str, str]
+    span: Span
+    field_spans: dict[str, Span] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def authors(self) -> tuple[str, ...]:
+        raw = self.fields.get("author", "")
+        return tuple(a.strip() for a in raw.replace("\n", " ").split(" and ") if a.strip())
+
+    @property
+    def year(self) -> str | None:
+        return self.fields.get("year")
+
+    @property
+    def doi(self) -> str | None:
+        return self.fields.get("doi")
+
+    @property
+    def pmid(self) -> str | None:
+        return self.fields.get("pmid")
+
+    def short_citation(self) -> str:
+        """'Kwan et al. 2021', 'Rusu et al. 2024', 'Smith & Jones 2019'."""
+        names = [a.split(",")[0].strip() if "," in a else a.split()[-1] for a in self.authors]
+        year = self.year or "n.d."
+        if not names:
+            return f"{self.fields.get('title', self.key)[:40]} {year}"
+        if len(names) == 1:
+            return f"{names[0]} {year}"
+        if len(names) == 2:
+            return f"{names[0]} & {names[1]} {year}"
+        return f"{names[0]} et al. {year}"
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    section: str
+    n: int
+    kind: str
+    incipit: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    title: str
+    references: tuple[str, ...]
+    paragraphs: tuple[Paragraph, ...]
+    span: Span
+    section_titles: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    reference_spans: tuple[Span, ...] = ()
+
+
+@dataclass(slots=True)
+class Corpus:
+    """Everything loaded from one corpus folder, in file order."""
+
+    root: str
+    entities: dict[str, Entity] = field(default_factory=dict)
+    claims: dict[str, Claim] = field(default_factory=dict)
+    studies: dict[str, Study] = field(default_factory=dict)
+    references: dict[str, Reference] = field(default_factory=dict)
+    article: Article | None = None

@@ -1,0 +1,530 @@
+"""Turn loaded YAML (PosDict / PosList) into model objects, reporting schema problems.
+
+Codes: KG007 structure, KG101 missing field, KG102 wrong type, KG103 value outside a
+vocabulary, KG104 unknown field, KG105 bad id, KG106 impossible value.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from kg import vocabulary as V
+from kg.diagnostics import Diagnostic, Severity
+from kg.model import (
+    Acknowledgement,
+    Article,
+    CitationIssue,
+    Claim,
+    Entity,
+    Erratum,
+    Evidence,
+    Paragraph,
+    SourceLocator,
+    Span,
+    Statistic,
+    Study,
+)
+from kg.yamlfile import Mark, PosDict, PosList
+
+ID_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+_P_BOUND = re.compile(r"^\s*[<>≤≥=]\s*(0?\.\d+|1(\.0+)?|\d\.\d+e-?\d+)\s*$")
+
+_TYPE_NAMES = {
+    str: "a string", int: "an integer", float: "a number", bool: "true or false",
+    list: "a list", dict: "a mapping", type(None): "empty",
+}
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> str | None:
+    match = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.6)
+    return f"did you mean '{match[0]}'?" if match else None
+
+
+def type_name(value: Any) -> str:
+    for t, name in _TYPE_NAMES.items():
+        if type(value) is t or (t is dict and isinstance(value, dict)) or (
+            t is list and isinstance(value, list)
+        ):
+            return name
+    return type(value).__name__
+
+
+class Reader:
+    """Collects diagnostics for one file while fields are read from it."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.diags: list[Diagnostic] = []
+
+    def span(self, mark: Mark) -> Span:
+        return Span(self.file, mark[0], mark[1])
+
+    def error(self, mark: Mark, code: str, message: str, hint: str | None = None) -> None:
+        self.diags.append(
+            Diagnostic(self.file, mark[0], mark[1], code, Severity.ERROR, message, hint)
+        )
+
+    # -- shape -------------------------------------------------------------------------------
+    def mapping(self, value: Any, mark: Mark, what: str) -> PosDict | None:
+        if isinstance(value, PosDict):
+            return value
+        self.error(mark, "KG102", f"{what} must be a mapping, not {type_name(value)}")
+        return None
+
+    def fields(self, d: PosDict, spec: dict[str, bool], what: str,
+               null_word_ok: tuple[str, ...] = ()) -> bool:
+        """Report unknown keys and missing required ones; True when all required are there.
+
+        Keys in ``null_word_ok`` count as present when their value is the word null.
+        """
+        for key in d:
+            if key not in spec:
+                self.error(d.key_mark(key), "KG104", f"unknown field '{key}' in {what}",
+                           did_you_mean(key, spec) or f"allowed: {', '.join(spec)}")
+        ok = True
+        for key, required in spec.items():
+            if key in null_word_ok and key in d.spelled_null:
+                continue
+            if required and (key not in d or d[key] is None):
+                self.error(d.start, "KG101", f"{what} lacks required field '{key}'")
+                ok = False
+        return ok
+
+    # -- scalars ------------------------------------------------------------------------------
+    def text(self, d: PosDict, key: str, what: str) -> str | None:
+        if key not in d or d[key] is None:
+            return None
+        value = d[key]
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.error(d.value_mark(key), "KG102",
+                       f"'{key}' of {what} must be a string, not {type_name(value)}")
+            return None
+        text = str(value).strip()
+        if not text:
+            self.error(d.value_mark(key), "KG106", f"'{key}' of {what} is empty")
+            return None
+        return text
+
+    def ident(self, d: PosDict, key: str, what: str) -> str | None:
+        value = self.text(d, key, what)
+        if value is None:
+            return None
+        if not ID_RE.match(value):
+            suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+            self.error(d.value_mark(key), "KG105", f"id '{value}' is not kebab-case",
+                       f"rename it, for example to '{suggestion}'" if suggestion else None)
+            return None
+        return value
+
+    def choice(self, d: PosDict, key: str, options: Iterable[str], what: str) -> str | None:
+        value = self.text(d, key, what)
+        if value is None:
+            return None
+        options = tuple(options)
+        if value not in options:
+            self.error(d.value_mark(key), "KG103", f"unknown {key} '{value}' in {what}",
+                       did_you_mean(value, options) or f"allowed: {', '.join(options)}")
+            return None
+        return value
+
+    def integer(self, d: PosDict, key: str, what: str, minimum: int = 0) -> int | None:
+        if key not in d or d[key] is None:
+            return None
+        value = d[key]
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error(d.value_mark(key), "KG102",
+                       f"'{key}' of {what} must be an integer, not {type_name(value)}")
+            return None
+        if value < minimum:
+            self.error(d.value_mark(key), "KG106", f"'{key}' of {what} must be at least "
+                                                   f"{minimum}, not {value}")
+            return None
+        return value
+
+    def number(self, d: PosDict, key: str, what: str) -> float | None:
+        if key not in d or d[key] is None:
+            return None
+        value = d[key]
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.error(d.value_mark(key), "KG102",
+                       f"'{key}' of {what} must be a number, not {type_name(value)}")
+            return None
+        if value != value or value in (float("inf"), float("-inf")):
+            self.error(d.value_mark(key), "KG106", f"'{key}' of {what} is not a finite number")
+            return None
+        return float(value)
+
+    def seq(self, d: PosDict, key: str, what: str) -> PosList | None:
+        if key not in d or d[key] is None:
+            return None
+        value = d[key]
+        if not isinstance(value, PosList):
+            self.error(d.value_mark(key), "KG102",
+                       f"'{key}' of {what} must be a list, not {type_name(value)}")
+            return None
+        return value
+
+    def text_list(self, d: PosDict, key: str, what: str) -> tuple[list[str], list[Span]]:
+        items = self.seq(d, key, what)
+        out: list[str] = []
+        spans: list[Span] = []
+        if items is None:
+            return out, spans
+        for i, item in enumerate(items):
+            if isinstance(item, bool) or not isinstance(item, str | int | float):
+                self.error(items.item_mark(i), "KG102",
+                           f"item {i + 1} of '{key}' in {what} must be a string, "
+                           f"not {type_name(item)}")
+                continue
+            text = str(item).strip()
+            if not text:
+                self.error(items.item_mark(i), "KG106", f"item {i + 1} of '{key}' is empty")
+                continue
+            out.append(text)
+            spans.append(self.span(items.item_mark(i)))
+        return out, spans
+
+    def records(self, d: PosDict, key: str, what: str) -> list[tuple[PosDict, Mark]]:
+        items = self.seq(d, key, what)
+        if items is None:
+            return []
+        out = []
+        for i, item in enumerate(items):
+            m = self.mapping(item, items.item_mark(i), f"item {i + 1} of '{key}' in {what}")
+            if m is not None:
+                out.append((m, items.item_mark(i)))
+        return out
+
+
+# -- top level --------------------------------------------------------------------------------
+
+TOP_KEYS = {"entities.yaml": "entities", "studies.yaml": "studies", "article.yaml": "article"}
+
+
+def top_level(r: Reader, data: Any, expected: str) -> Any:
+    """The value under the file's one top-level key, or None after a KG007."""
+    hint = f"start the file with '{expected}:'"
+    if not isinstance(data, PosDict):
+        what = "empty" if data is None else type_name(data)
+        r.error((1, 1), "KG007", f"expected a mapping with the top-level key '{expected}', "
+                                 f"found {what}", hint)
+        return None
+    extra = [k for k in data if k != expected]
+    for k in extra:
+        r.error(data.key_mark(k), "KG007", f"unexpected top-level key '{k}' "
+                                           f"(this file holds '{expected}')",
+                did_you_mean(k, [expected]) or hint)
+    if expected not in data:
+        if not extra:
+            r.error(data.start, "KG007", f"missing the top-level key '{expected}'", hint)
+        return None
+    return data[expected]
+
+
+# -- entities ---------------------------------------------------------------------------------
+
+ENTITY_FIELDS = {"id": True, "label": True, "role": True, "kind": True, "xrefs": False,
+                 "synonyms": False, "description": False}
+
+
+def read_entities(r: Reader, data: Any) -> list[Entity]:
+    body = top_level(r, data, "entities")
+    if body is None:
+        return []
+    if not isinstance(body, PosList):
+        r.error(data.value_mark("entities"), "KG102",
+                f"'entities' must be a list, not {type_name(body)}")
+        return []
+    out = []
+    for i, raw in enumerate(body):
+        d = r.mapping(raw, body.item_mark(i), f"entity {i + 1}")
+        if d is None:
+            continue
+        what = f"entity '{d.get('id')}'" if isinstance(d.get("id"), str) else f"entity {i + 1}"
+        complete = r.fields(d, ENTITY_FIELDS, what)
+        eid = r.ident(d, "id", what)
+        label = r.text(d, "label", what)
+        role = r.choice(d, "role", V.ROLES, what)
+        kind = r.choice(d, "kind", V.KINDS, what)
+        xrefs, xref_spans = r.text_list(d, "xrefs", what)
+        synonyms, _ = r.text_list(d, "synonyms", what)
+        description = r.text(d, "description", what)
+        if complete and eid and label and role and kind:
+            out.append(Entity(eid, label, role, kind, r.span(d.key_mark("id")), tuple(xrefs),
+                              tuple(synonyms), description, tuple(xref_spans)))
+    return out
+
+
+# -- studies ----------------------------------------------------------------------------------
+
+STUDY_FIELDS = {"design": True, "population": True, "n": False, "duration": False,
+                "findings": True, "citation_issues": False, "errata": False,
+                "registration": False, "notes": False}
+ISSUE_FIELDS = {"field": True, "cited": True, "actual": True, "note": False}
+ERRATUM_FIELDS = {"doi": False, "note": True}
+
+
+def read_studies(r: Reader, data: Any) -> list[Study]:
+    body = top_level(r, data, "studies")
+    if body is None:
+        return []
+    if not isinstance(body, PosDict):
+        r.error(data.value_mark("studies"), "KG102",
+                f"'studies' must be a mapping from reference key to record, "
+                f"not {type_name(body)}")
+        return []
+    out = []
+    for key in body:
+        what = f"study '{key}'"
+        d = r.mapping(body[key], body.value_mark(key), what)
+        if d is None:
+            continue
+        complete = r.fields(d, STUDY_FIELDS, what)
+        design = r.choice(d, "design", V.DESIGNS, what)
+        population = r.text(d, "population", what)
+        findings = r.text(d, "findings", what)
+        n = r.integer(d, "n", what)
+        duration = r.text(d, "duration", what)
+        registration = r.text(d, "registration", what)
+        notes = r.text(d, "notes", what)
+        issues = []
+        for item, _ in r.records(d, "citation_issues", what):
+            iw = f"citation issue of {what}"
+            if not r.fields(item, ISSUE_FIELDS, iw):
+                continue
+            field = r.choice(item, "field", V.CITATION_FIELDS, iw)
+            cited, actual = r.text(item, "cited", iw), r.text(item, "actual", iw)
+            if field and cited and actual:
+                issues.append(CitationIssue(field, cited, actual, r.text(item, "note", iw)))
+        errata = []
+        for item, _ in r.records(d, "errata", what):
+            ew = f"erratum of {what}"
+            if not r.fields(item, ERRATUM_FIELDS, ew):
+                continue
+            note = r.text(item, "note", ew)
+            if note:
+                errata.append(Erratum(note, r.text(item, "doi", ew)))
+        if complete and design and population and findings:
+            out.append(Study(str(key), design, population, findings, r.span(body.key_mark(key)),
+                             n, duration, tuple(issues), tuple(errata), registration, notes))
+    return out
+
+
+# -- article outline ---------------------------------------------------------------------------
+
+ARTICLE_FIELDS = {"title": True, "references": False, "sections": True}
+SECTION_FIELDS = {"id": True, "title": True, "paragraphs": True}
+PARAGRAPH_FIELDS = {"n": True, "kind": True, "incipit": True}
+
+
+def read_article(r: Reader, data: Any) -> Article | None:
+    body = top_level(r, data, "article")
+    if body is None:
+        return None
+    d = r.mapping(body, data.value_mark("article"), "'article'")
+    if d is None:
+        return None
+    complete = r.fields(d, ARTICLE_FIELDS, "the article")
+    title = r.text(d, "title", "the article")
+    refs, ref_spans = r.text_list(d, "references", "the article")
+    paragraphs: list[Paragraph] = []
+    titles: dict[str, str] = {}
+    for sec, _ in r.records(d, "sections", "the article"):
+        sw = f"section '{sec.get('id')}'"
+        if not r.fields(sec, SECTION_FIELDS, sw):
+            continue
+        sid = r.ident(sec, "id", sw)
+        stitle = r.text(sec, "title", sw)
+        if sid is None:
+            continue
+        if sid in titles:
+            r.error(sec.value_mark("id"), "KG201", f"duplicate section id '{sid}'")
+            continue
+        titles[sid] = stitle or sid
+        seen: set[int] = set()
+        for p, pmark in r.records(sec, "paragraphs", sw):
+            pw = f"a paragraph of section '{sid}'"
+            if not r.fields(p, PARAGRAPH_FIELDS, pw):
+                continue
+            n = r.integer(p, "n", pw, minimum=1)
+            kind = r.choice(p, "kind", V.PARAGRAPH_KINDS, pw)
+            incipit = r.text(p, "incipit", pw)
+            if n is None or kind is None or incipit is None:
+                continue
+            if n in seen:
+                r.error(p.value_mark("n"), "KG201", f"duplicate paragraph {n} in section "
+                                                    f"'{sid}'")
+                continue
+            seen.add(n)
+            paragraphs.append(Paragraph(sid, n, kind, incipit, r.span(pmark)))
+    if not complete or title is None:
+        return None
+    return Article(title, tuple(refs), tuple(paragraphs), r.span(d.start), titles,
+                   tuple(ref_spans))
+
+
+# -- claims -----------------------------------------------------------------------------------
+
+CLAIM_FIELDS = {"id": True, "statement": True, "subject": True, "predicate": True,
+                "object": True, "population": False, "context": False, "dose": False,
+                "duration": False, "certainty": True, "source": True, "article_cites": False,
+                "evidence": False, "superseded_by": False, "acknowledges": False,
+                "notes": False}
+SOURCE_FIELDS = {"section": True, "paragraph": True, "row": False, "column": False,
+                 "item": False}
+EVIDENCE_FIELDS = {"study": True, "stance": True, "finding": True, "locator": False,
+                   "statistics": False}
+STAT_FIELDS = {"measure": True, "comparison": True, "value": False, "ci": False,
+               "ci_level": False, "p": False, "unit": False, "groups": False}
+ACK_FIELDS = {"claim": True, "reason": True}
+#: claim fields whose position later checks need
+_SPANNED = ("subject", "predicate", "object", "source", "superseded_by")
+
+
+def _statistic(r: Reader, d: PosDict, what: str) -> Statistic | None:
+    complete = r.fields(d, STAT_FIELDS, what)
+    measure = r.choice(d, "measure", V.MEASURES, what)
+    comparison = r.text(d, "comparison", what)
+    value = r.number(d, "value", what)
+    unit = r.text(d, "unit", what)
+    ci: tuple[float, float] | None = None
+    raw_ci = d.get("ci")
+    if raw_ci is not None:
+        if (not isinstance(raw_ci, list) or len(raw_ci) != 2
+                or not all(isinstance(x, int | float) and not isinstance(x, bool)
+                           for x in raw_ci)):
+            r.error(d.value_mark("ci"), "KG102", f"'ci' of {what} must be a list of two "
+                                                 "numbers, [low, high]")
+        else:
+            low, high = float(raw_ci[0]), float(raw_ci[1])
+            if low > high:
+                r.error(d.value_mark("ci"), "KG106",
+                        f"confidence interval [{raw_ci[0]}, {raw_ci[1]}] is reversed")
+            elif value is not None and not low <= value <= high:
+                r.error(d.value_mark("ci"), "KG106",
+                        f"estimate {d['value']} lies outside its confidence interval "
+                        f"[{raw_ci[0]}, {raw_ci[1]}]")
+            else:
+                ci = (low, high)
+    ci_level = r.number(d, "ci_level", what)
+    if ci_level is not None and not 0 < ci_level < 1:
+        r.error(d.value_mark("ci_level"), "KG106",
+                f"'ci_level' must lie between 0 and 1 (0.95 for a 95% interval), not "
+                f"{d['ci_level']}")
+        ci_level = None
+    p: float | str | None = None
+    raw_p = d.get("p")
+    if raw_p is not None:
+        if isinstance(raw_p, int | float) and not isinstance(raw_p, bool):
+            if not 0 <= raw_p <= 1:
+                r.error(d.value_mark("p"), "KG106", f"p-value {raw_p} is not between 0 and 1")
+            else:
+                p = float(raw_p)
+        elif isinstance(raw_p, str) and _P_BOUND.match(raw_p):
+            p = raw_p.strip()
+        else:
+            r.error(d.value_mark("p"), "KG102",
+                    f"'p' of {what} must be a number or a bound such as \"<0.05\"")
+    groups: list[tuple[str, float]] = []
+    raw_groups = d.get("groups")
+    if raw_groups is not None:
+        if not isinstance(raw_groups, PosDict):
+            r.error(d.value_mark("groups"), "KG102", f"'groups' of {what} must be a mapping "
+                                                     "from arm to value")
+        else:
+            for arm in raw_groups:
+                v = r.number(raw_groups, arm, f"groups of {what}")
+                if v is not None:
+                    groups.append((str(arm), v))
+    if not complete or measure is None or comparison is None:
+        return None
+    return Statistic(measure, comparison, value, ci, ci_level or 0.95, p, unit, tuple(groups))
+
+
+def _evidence(r: Reader, d: PosDict, what: str) -> Evidence | None:
+    complete = r.fields(d, EVIDENCE_FIELDS, what, null_word_ok=("stance",))
+    study = r.text(d, "study", what)
+    # `stance: null` is the stance "null", though YAML reads the bare word as no value
+    stance = "null" if "stance" in d.spelled_null else r.choice(d, "stance", V.STANCES, what)
+    finding = r.text(d, "finding", what)
+    locator = r.text(d, "locator", what)
+    stats = []
+    for i, (sd, _) in enumerate(r.records(d, "statistics", what)):
+        s = _statistic(r, sd, f"statistic {i + 1} of {what}")
+        if s is not None:
+            stats.append(s)
+    if not complete or study is None or stance is None or finding is None:
+        return None
+    return Evidence(study, stance, finding, r.span(d.start), locator, tuple(stats),
+                    r.span(d.value_mark("study")))
+
+
+def _source(r: Reader, d: PosDict, what: str) -> SourceLocator | None:
+    raw = d.get("source")
+    if raw is None:
+        return None
+    s = r.mapping(raw, d.value_mark("source"), f"'source' of {what}")
+    if s is None:
+        return None
+    sw = f"the source of {what}"
+    complete = r.fields(s, SOURCE_FIELDS, sw)
+    section = r.text(s, "section", sw)
+    paragraph = r.integer(s, "paragraph", sw, minimum=1)
+    row, column, item = r.text(s, "row", sw), r.text(s, "column", sw), r.text(s, "item", sw)
+    if not complete or section is None or paragraph is None:
+        return None
+    return SourceLocator(section, paragraph, row, column, item)
+
+
+def read_claims(r: Reader, data: Any) -> list[Claim]:
+    body = top_level(r, data, "claims")
+    if body is None:
+        return []
+    if not isinstance(body, PosList):
+        r.error(data.value_mark("claims"), "KG102",
+                f"'claims' must be a list, not {type_name(body)}")
+        return []
+    out = []
+    for i, raw in enumerate(body):
+        d = r.mapping(raw, body.item_mark(i), f"claim {i + 1}")
+        if d is None:
+            continue
+        what = f"claim '{d.get('id')}'" if isinstance(d.get("id"), str) else f"claim {i + 1}"
+        complete = r.fields(d, CLAIM_FIELDS, what)
+        cid = r.ident(d, "id", what)
+        statement = r.text(d, "statement", what)
+        subject = r.text(d, "subject", what)
+        predicate = r.choice(d, "predicate", V.PREDICATES, what)
+        obj = r.text(d, "object", what)
+        certainty = r.choice(d, "certainty", V.CERTAINTIES, what)
+        source = _source(r, d, what)
+        cites, cite_spans = r.text_list(d, "article_cites", what)
+        evidence = []
+        for j, (ed, _) in enumerate(r.records(d, "evidence", what)):
+            ev = _evidence(r, ed, f"evidence {j + 1} of {what}")
+            if ev is not None:
+                evidence.append(ev)
+        acks = []
+        for ad, amark in r.records(d, "acknowledges", what):
+            aw = f"an acknowledgement in {what}"
+            if r.fields(ad, ACK_FIELDS, aw):
+                other, reason = r.text(ad, "claim", aw), r.text(ad, "reason", aw)
+                if other and reason:
+                    acks.append(Acknowledgement(other, reason, r.span(ad.value_mark("claim"))))
+        optional = {k: r.text(d, k, what) for k in
+                    ("population", "context", "dose", "duration", "superseded_by", "notes")}
+        if not (complete and cid and statement and subject and predicate and obj and certainty
+                and source):
+            continue
+        spans = {k: r.span(d.value_mark(k)) for k in _SPANNED if k in d}
+        out.append(Claim(
+            cid, statement, subject, predicate, obj, certainty, source,
+            r.span(d.key_mark("id")), optional["population"], optional["context"],
+            optional["dose"], optional["duration"], tuple(cites), tuple(evidence),
+            optional["superseded_by"], tuple(acks), optional["notes"], spans,
+            tuple(cite_spans),
+        ))
+    return out

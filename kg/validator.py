@@ -1,0 +1,28 @@
+"""Run the loader and every check over a corpus: a sorted list of diagnostics."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from kg.checks import bibliography, identifiers, integrity, types
+from kg.corpus import load_corpus
+from kg.diagnostics import Diagnostic, sort_diagnostics
+from kg.model import Corpus
+
+Check = Callable[[Corpus], Iterator[Diagnostic]]
+
+CHECKS: tuple[Check, ...] = (
+    integrity.check,
+    bibliography.check,
+    identifiers.check,
+    types.check,
+)
+
+
+def validate(root: Path) -> tuple[Corpus, list[Diagnostic]]:
+    """Load the corpus at ``root`` and run every check. Never raises on bad input."""
+    corpus, diags = load_corpus(root)
+    for check in CHECKS:
+        diags.extend(check(corpus))
+    return corpus, sort_diagnostics(diags)

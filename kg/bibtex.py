@@ -153,10 +153,14 @@ def clean(value: str) -> str:
     return _WS.sub(" ", value.replace("{", "").replace("}", "")).strip()
 
 
-def parse_bibtex(text: str, file: str) -> tuple[dict[str, Reference], list[Diagnostic]]:
+def parse_bibtex(
+    text: str, file: str
+) -> tuple[dict[str, Reference], list[Diagnostic], set[str]]:
+    """(entries by key, diagnostics, keys of entries too broken to read)."""
     r = _Reader(text, file)
     refs: dict[str, Reference] = {}
     diags: list[Diagnostic] = []
+    broken: set[str] = set()
     n = len(text)
     while True:
         at = text.find("@", r.pos)
@@ -215,6 +219,8 @@ def parse_bibtex(text: str, file: str) -> tuple[dict[str, Reference], list[Diagn
                 continue
             refs[key] = Reference(key, etype, fields, entry_span, spans)
         except _Error as exc:
+            if key != "?":
+                broken.add(key)
             where = f" in entry '{key}'" if key != "?" else ""
             runs_on = exc.pos < n and text[exc.pos] == "@" and text[exc.pos - 1] == "\n"
             if runs_on:  # the next entry began before this one closed
@@ -228,7 +234,7 @@ def parse_bibtex(text: str, file: str) -> tuple[dict[str, Reference], list[Diagn
                 r.pos = n if nxt < 0 else nxt + 1
             diags.append(Diagnostic(file, s.line, s.column, "KG301", Severity.ERROR, message,
                                     "check braces, quotes and the commas between fields"))
-    return refs, diags
+    return refs, diags, broken - refs.keys()
 
 
 def _lc(span: Span) -> tuple[int, int]:

@@ -88,9 +88,11 @@ def load_corpus(root: Path) -> tuple[Corpus, list[Diagnostic]]:
     with no_gc():
         for path in corpus_files(root):
             rel = _rel(root, path)
+            part = _part(root, path)
             raw, problem = _read(path, rel)
             if problem:
                 diags.append(problem)
+                corpus.incomplete.add(part)
                 continue
             assert raw is not None
             if path.name == BIB_FILE and path.parent == root:
@@ -98,33 +100,45 @@ def load_corpus(root: Path) -> tuple[Corpus, list[Diagnostic]]:
                 if text is None:
                     assert problem is not None
                     diags.append(problem)
+                    corpus.incomplete.add(part)
                     continue
-                corpus.references, bib_diags = parse_bibtex(text, rel)
+                corpus.references, bib_diags, broken = parse_bibtex(text, rel)
                 diags += bib_diags
+                corpus.invalid |= broken
                 continue
             data, yaml_diags = load_yaml(raw, rel)
             diags += yaml_diags
             if data is None:
+                corpus.incomplete.add(part)
                 continue
             r = schema.Reader(rel)
-            kind = schema.TOP_KEYS.get(path.name) if path.parent == root / CLAIMS_DIR else None
-            if kind == "entities":
+            if part == "entities":
                 for e in schema.read_entities(r, data):
                     _add(corpus.entities, e.id, e, r, corpus)
-            elif kind == "studies":
+            elif part == "studies":
                 for s in schema.read_studies(r, data):
                     if s.key in corpus.studies:
                         r.error((s.span.line, s.span.column), "KG201",
                                 f"duplicate study record '{s.key}'")
                     else:
                         corpus.studies[s.key] = s
-            elif kind == "article":
+            elif part == "article":
                 corpus.article = schema.read_article(r, data)
             else:
                 for c in schema.read_claims(r, data):
                     _add(corpus.claims, c.id, c, r, corpus)
             diags += r.diags
+            corpus.invalid |= r.invalid
     return corpus, diags
+
+
+def _part(root: Path, path: Path) -> str:
+    """Which part of the corpus a file holds."""
+    if path == root / BIB_FILE:
+        return "references"
+    if path.parent == root / CLAIMS_DIR:
+        return schema.TOP_KEYS.get(path.name, "claims")
+    return "claims"
 
 
 def _add(table: dict, key: str, obj: object, r: schema.Reader, corpus: Corpus) -> None:  # type: ignore[type-arg]

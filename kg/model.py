@@ -201,3 +201,7 @@ class Corpus:
     studies: dict[str, Study] = field(default_factory=dict)
     references: dict[str, Reference] = field(default_factory=dict)
     article: Article | None = None
+    #: ids and keys of entities, claims and studies that exist but failed schema checks
+    invalid: set[str] = field(default_factory=set)
+    #: parts ("entities", "studies", "references", "claims") with a file missing or unreadable
+    incomplete: set[str] = field(default_factory=set)

@@ -58,6 +58,9 @@ class Reader:
     def __init__(self, file: str) -> None:
         self.file = file
         self.diags: list[Diagnostic] = []
+        #: ids and keys of records that exist but were too broken to load; later checks
+        #: treat them as known, so one mistake is not reported again as a missing name
+        self.invalid: set[str] = set()
 
     def span(self, mark: Mark) -> Span:
         return Span(self.file, mark[0], mark[1])
@@ -89,7 +92,8 @@ class Reader:
             if key in null_word_ok and key in d.spelled_null:
                 continue
             if required and (key not in d or d[key] is None):
-                self.error(d.start, "KG101", f"{what} lacks required field '{key}'")
+                self.error(d.start, "KG101", f"{what} lacks required field '{key}'",
+                           "add it; docs/format.md lists the required fields")
                 ok = False
         return ok
 
@@ -255,6 +259,8 @@ def read_entities(r: Reader, data: Any) -> list[Entity]:
         if complete and eid and label and role and kind:
             out.append(Entity(eid, label, role, kind, r.span(d.key_mark("id")), tuple(xrefs),
                               tuple(synonyms), description, tuple(xref_spans)))
+        elif isinstance(d.get("id"), str):
+            r.invalid.add(d["id"])
     return out
 
 
@@ -310,6 +316,8 @@ def read_studies(r: Reader, data: Any) -> list[Study]:
         if complete and design and population and findings:
             out.append(Study(str(key), design, population, findings, r.span(body.key_mark(key)),
                              n, duration, tuple(issues), tuple(errata), registration, notes))
+        else:
+            r.invalid.add(str(key))
     return out
 
 
@@ -518,6 +526,8 @@ def read_claims(r: Reader, data: Any) -> list[Claim]:
                     ("population", "context", "dose", "duration", "superseded_by", "notes")}
         if not (complete and cid and statement and subject and predicate and obj and certainty
                 and source):
+            if isinstance(d.get("id"), str):
+                r.invalid.add(d["id"])
             continue
         spans = {k: r.span(d.value_mark(k)) for k in _SPANNED if k in d}
         out.append(Claim(

@@ -59,9 +59,13 @@ def problem(curie: str) -> tuple[str, str, str | None] | None:
     prefix, local = m.groups()
     norm = normalize_prefix(prefix)
     if norm is None:
+        near = did_you_mean(prefix.lower(), registry()["synonyms"])
+        if near:
+            norm_near = registry()["synonyms"][near.split("'")[1]]
+            shown = registry()["prefixes"][norm_near][0]
+            near = f"did you mean '{shown.upper() if prefix.isupper() else shown}'?"
         return ("KG401", f"unknown CURIE prefix '{prefix}' in '{curie}'",
-                did_you_mean(prefix, _known_prefixes()) or
-                "use a prefix registered in the Bioregistry")
+                near or "use a prefix registered in the Bioregistry")
     preferred, pattern, _uri, banana = registry()["prefixes"][norm]
     if pattern:
         rx = _pattern(pattern)
@@ -69,15 +73,9 @@ def problem(curie: str) -> tuple[str, str, str | None] | None:
         if banana and local.startswith(f"{banana}:"):
             candidates.append(local[len(banana) + 1:])
         if not any(rx.match(c) for c in candidates):
-            return ("KG402", f"'{curie}' does not match the pattern of {preferred} ({pattern})",
+            return ("KG402", f"'{curie}' does not match the pattern of {prefix} ({pattern})",
                     "copy the identifier again from the ontology")
     return None
-
-
-@cache
-def _known_prefixes() -> tuple[str, ...]:
-    reg = registry()["prefixes"]
-    return tuple(sorted({v[0] for v in reg.values()} | set(reg)))
 
 
 def check(corpus: Corpus) -> Iterator[Diagnostic]:

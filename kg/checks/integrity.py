@@ -23,10 +23,16 @@ def _err(span: Span, code: str, message: str, hint: str | None = None) -> Diagno
 
 def check(corpus: Corpus) -> Iterator[Diagnostic]:
     root = Path(corpus.root)
+    incomplete = set(corpus.incomplete)
     for rel in REQUIRED_FILES:
         if not (root / rel).is_file():
+            incomplete.add(Path(rel).stem)
             yield _err(Span(rel, 1, 1), "KG208", f"missing file {rel}",
                        "create it; 'kg init' writes a valid empty corpus")
+    # Names from a part that failed to load are not reported again as unknown.
+    known_entities = _Everything() if "entities" in incomplete else corpus.entities.keys()
+    known_studies = _Everything() if "studies" in incomplete else corpus.studies.keys()
+    known_refs = _Everything() if "references" in incomplete else corpus.references.keys()
     entities, refs, studies = corpus.entities, corpus.references, corpus.studies
     paragraphs = (
         {(p.section, p.n) for p in corpus.article.paragraphs} if corpus.article else None
@@ -35,29 +41,31 @@ def check(corpus: Corpus) -> Iterator[Diagnostic]:
     for claim in corpus.claims.values():
         for role in ("subject", "object"):
             eid = getattr(claim, role)
-            if eid not in entities:
+            if eid not in known_entities and eid not in corpus.invalid:
                 yield _err(claim.field_spans.get(role, claim.span), "KG202",
                            f"unknown entity '{eid}' as {role} of claim '{claim.id}'",
                            did_you_mean(eid, entities) or "add it to claims/entities.yaml")
         for key, span in zip(claim.article_cites, claim.cite_spans, strict=False):
-            if key not in refs:
+            if key not in known_refs and key not in corpus.invalid:
                 yield _err(span, "KG203", f"unknown reference key '{key}' in article_cites",
                            did_you_mean(key, refs) or "add the entry to references.bib")
         for ev in claim.evidence:
             span = ev.study_span or ev.span
-            if ev.study not in refs:
+            if ev.study not in known_refs and ev.study not in corpus.invalid:
                 yield _err(span, "KG203", f"unknown reference key '{ev.study}' in evidence "
                                           f"of claim '{claim.id}'",
                            did_you_mean(ev.study, refs) or "add the entry to references.bib")
-            elif ev.study not in studies:
+            elif (ev.study in refs and ev.study not in known_studies
+                  and ev.study not in corpus.invalid):
                 yield _err(span, "KG204", f"'{ev.study}' has no record in claims/studies.yaml",
                            "add a study record with design, population and findings")
-        if claim.superseded_by and claim.superseded_by not in corpus.claims:
+        if claim.superseded_by and claim.superseded_by not in (corpus.claims.keys() |
+                                                               corpus.invalid):
             yield _err(claim.field_spans.get("superseded_by", claim.span), "KG206",
                        f"unknown claim '{claim.superseded_by}' in superseded_by",
                        did_you_mean(claim.superseded_by, corpus.claims))
         for ack in claim.acknowledges:
-            if ack.claim not in corpus.claims:
+            if ack.claim not in corpus.claims and ack.claim not in corpus.invalid:
                 yield _err(ack.span, "KG206", f"unknown claim '{ack.claim}' in acknowledges",
                            did_you_mean(ack.claim, corpus.claims))
         if paragraphs is not None:
@@ -69,13 +77,20 @@ def check(corpus: Corpus) -> Iterator[Diagnostic]:
                            f"source paragraph {src.section} {src.paragraph} is not in the "
                            "article outline", hint)
     for study in studies.values():
-        if study.key not in refs:
+        if study.key not in known_refs and study.key not in corpus.invalid:
             yield _err(study.span, "KG205", f"study '{study.key}' has no entry in references.bib",
                        did_you_mean(study.key, refs) or "add the BibTeX entry, or fix the key")
     if corpus.article:
         for key, span in zip(corpus.article.references, corpus.article.reference_spans,
                              strict=False):
-            if key not in refs:
+            if key not in known_refs and key not in corpus.invalid:
                 yield _err(span, "KG203", f"unknown reference key '{key}' in the article's "
                                           "references",
                            did_you_mean(key, refs) or "add the entry to references.bib")
+
+
+class _Everything:
+    """A stand-in set that contains every name."""
+
+    def __contains__(self, item: object) -> bool:
+        return True

@@ -7,17 +7,19 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from kg import schema
 from kg.bibtex import parse_bibtex
 from kg.diagnostics import Diagnostic, Severity
 from kg.errors import KgError
-from kg.model import Corpus
+from kg.model import Corpus, Span
 from kg.yamlfile import decode, load_yaml
 
 CLAIMS_DIR = "claims"
 BIB_FILE = "references.bib"
 YAML_SUFFIXES = (".yaml", ".yml")
+_T = TypeVar("_T")
 
 
 def is_corpus(path: Path) -> bool:
@@ -114,7 +116,7 @@ def load_corpus(root: Path) -> tuple[Corpus, list[Diagnostic]]:
             r = schema.Reader(rel)
             if part == "entities":
                 for e in schema.read_entities(r, data):
-                    _add(corpus.entities, e.id, e, r, corpus)
+                    _add(corpus.entities, e.id, e, e.span, r, corpus)
             elif part == "studies":
                 for s in schema.read_studies(r, data):
                     if s.key in corpus.studies:
@@ -126,7 +128,7 @@ def load_corpus(root: Path) -> tuple[Corpus, list[Diagnostic]]:
                 corpus.article = schema.read_article(r, data)
             else:
                 for c in schema.read_claims(r, data):
-                    _add(corpus.claims, c.id, c, r, corpus)
+                    _add(corpus.claims, c.id, c, c.span, r, corpus)
             diags += r.diags
             corpus.invalid |= r.invalid
     return corpus, diags
@@ -141,11 +143,12 @@ def _part(root: Path, path: Path) -> str:
     return "claims"
 
 
-def _add(table: dict, key: str, obj: object, r: schema.Reader, corpus: Corpus) -> None:  # type: ignore[type-arg]
+def _add(table: dict[str, _T], key: str, obj: _T, span: Span, r: schema.Reader,
+         corpus: Corpus) -> None:
+    """Add an entity or claim unless its id is taken (ids are unique across both)."""
     first = corpus.entities.get(key) or corpus.claims.get(key)
     if first is not None:
-        where = first.span  # type: ignore[union-attr]
-        span = obj.span  # type: ignore[attr-defined]
+        where = first.span
         r.error((span.line, span.column), "KG201",
                 f"duplicate id '{key}' (first at {where.file}:{where.line})",
                 "rename one of them, or merge them")

@@ -516,7 +516,7 @@ def read_claims(r: Reader, data: Any) -> list[Claim]:
             if ev is not None:
                 evidence.append(ev)
         acks = []
-        for ad, amark in r.records(d, "acknowledges", what):
+        for ad, _ in r.records(d, "acknowledges", what):
             aw = f"an acknowledgement in {what}"
             if r.fields(ad, ACK_FIELDS, aw):
                 other, reason = r.text(ad, "claim", aw), r.text(ad, "reason", aw)

@@ -3,8 +3,9 @@
 Each case folder (named CODE-slug, e.g. KG202-unknown-entity) is an overlay on
 tests/corpora/valid: its files replace or add to the valid corpus's files, a file
 named PATH.delete removes PATH, and a file named PATH.big writes PATH as its own text
-followed by comment lines up to 17 MiB (too large to keep in git). ``expected.txt`` lists the diagnostics the case must
-give, one ``file:line:col CODE`` per line; the case must give exactly those.
+followed by comment lines up to 17 MiB (too large to keep in git). ``expected.txt``
+lists the diagnostics the case must give, one ``file:line:col CODE`` per line; the case
+must give exactly those.
 """
 
 from __future__ import annotations

@@ -1,7 +1,11 @@
-"""Shared fixtures: a CliRunner, and copies of the small corpora under tests/corpora/."""
+"""Shared fixtures: a CliRunner, copies of the small corpora under tests/corpora/, and
+golden files: ``golden(name, text)`` compares text with tests/golden/NAME. Regenerate the
+golden files with ``pytest --update-golden`` (or ``KG_UPDATE_GOLDEN=1 pytest``) and review
+the diff."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +15,7 @@ from click.testing import CliRunner
 
 CORPORA = Path(__file__).parent / "corpora"
 REPO = Path(__file__).parent.parent
+GOLDEN = Path(__file__).parent / "golden"
 
 
 @pytest.fixture
@@ -33,3 +38,37 @@ def corpus_copy(tmp_path: Path) -> Callable[[str], Path]:
 @pytest.fixture
 def valid_corpus(corpus_copy: Callable[[str], Path]) -> Path:
     return corpus_copy("valid")
+
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="Rewrite tests/golden/ files from the current output.")
+
+
+def updating(config: pytest.Config) -> bool:
+    return bool(config.getoption("--update-golden")) or os.environ.get("KG_UPDATE_GOLDEN", "") not in ("", "0")
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
+    """Assert that ``text`` equals tests/golden/``name`` (or write it when updating)."""
+    update = updating(request.config)
+
+    def check(name: str, text: str) -> None:
+        path = GOLDEN / name
+        if update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(path.name + ".tmp")
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, path)
+            return
+        if not path.exists():
+            pytest.fail(f"no golden file {path.relative_to(GOLDEN.parent)}; "
+                        "create it with `KG_UPDATE_GOLDEN=1 pytest` and review it")
+        expected = path.read_text(encoding="utf-8")
+        assert text == expected, (
+            f"output differs from {path.relative_to(GOLDEN.parent)}; if the change is "
+            "intended, regenerate with `KG_UPDATE_GOLDEN=1 pytest` and review the diff")
+
+    return check

@@ -1,0 +1,269 @@
+"""The library behind the question commands: search, lookup, paths, statistics text, stats."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kg.lookup import Ambiguous, NotFound, find_any, find_entity, find_study
+from kg.model import Claim, Corpus, Statistic
+from kg.paths import find_chains
+from kg.search import filter_claims, search_claims, stem, tokens
+from kg.stats import corpus_stats
+from kg.terminal import Style, table, wants_colour
+from kg.validator import validate
+from kg.views import statistic_text
+
+CORPORA = Path(__file__).parent / "corpora"
+
+
+@pytest.fixture(scope="module")
+def valid() -> Corpus:
+    corpus, diags = validate(CORPORA / "valid")
+    assert not diags
+    return corpus
+
+
+@pytest.fixture(scope="module")
+def questions() -> Corpus:
+    corpus, diags = validate(CORPORA / "questions")
+    assert not diags
+    return corpus
+
+
+# -- search -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("words", "stems"), [
+    ("raises raising raised raise", ["rais"] * 4),
+    ("Fractures fracture", ["fractur"] * 2),
+    ("densities density", ["density"] * 2),
+    ("osteoporosis mass status", ["osteoporosis", "mass", "status"]),
+    ("the BMD of K2", ["bmd", "k2"]),
+])
+def test_tokens_stem_and_drop_stop_words(words: str, stems: list[str]) -> None:
+    assert tokens(words) == stems
+
+
+def test_stem_is_idempotent_on_its_output() -> None:
+    for w in ("training", "mineralization", "bones", "exercises", "studies"):
+        assert stem(stem(w)) == stem(w) or len(stem(stem(w))) >= 3
+
+
+def test_search_ranks_the_claim_mentioning_every_word_first(valid: Corpus) -> None:
+    hits = search_claims(valid, "walking bone density")
+    assert [h.claim for h in hits][:1] == ["walking-raises-density"]
+    assert hits[0].score > hits[1].score
+    assert set(hits[0].matched) == {"walking", "bone", "density"}
+
+
+def test_search_finds_by_synonym(valid: Corpus) -> None:
+    assert search_claims(valid, "BMD brisk")[0].claim == "walking-raises-density"
+
+
+def test_search_rare_words_weigh_more(valid: Corpus) -> None:
+    # 'fracture' appears in one claim, 'walking' in two: fracture decides
+    assert search_claims(valid, "walking fracture")[0].claim == "walking-lowers-fracture"
+
+
+def test_search_forgives_a_typo(valid: Corpus) -> None:
+    hits = search_claims(valid, "hormone protien")
+    assert hits[0].claim == "hormone-x-raises-protein-p"
+
+
+def test_search_nothing(valid: Corpus) -> None:
+    assert search_claims(valid, "zebra") == []
+    assert search_claims(valid, "the of and") == []
+
+
+def ids(claims: list[Claim]) -> list[str]:
+    return [c.id for c in claims]
+
+
+def test_filter_claims(questions: Corpus) -> None:
+    assert ids(filter_claims(questions, about="protein-p", position="subject")) == [
+        "protein-p-limits-bone-loss"]
+    assert ids(filter_claims(questions, about="protein-p", position="object")) == [
+        "hormone-x-raises-protein-p", "exercise-lowers-protein-p", "protein-a-binds-protein-p"]
+    # a study bears on a claim through evidence or article_cites
+    assert ids(filter_claims(questions, study="delta2019cohort")) == [
+        "walking-lowers-fracture", "exercise-raises-density"]
+    assert ids(filter_claims(questions, statuses=("contested",))) == ["exercise-lowers-protein-p"]
+    assert ids(filter_claims(questions, roles=("exposure",))) == ["drug-d-lowers-hormone-x"]
+    assert filter_claims(questions, roles=("exposure",), position="object") == []
+
+
+# -- lookup -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "protein-p", "PROTEIN-P", "protein P", "protein_p", "pp", "HGNC:11926", "uniprotkb:o14788",
+])
+def test_find_entity_by_id_label_synonym_curie(valid: Corpus, text: str) -> None:
+    assert find_entity(valid, text).entity.id == "protein-p"
+
+
+def test_find_entity_reports_how_it_matched(valid: Corpus) -> None:
+    assert find_entity(valid, "BMD").by == "synonym"
+    assert find_entity(valid, "bone mineral density").by == "label"
+    assert find_entity(valid, "CHEBI:50114").by == "xref"
+
+
+def test_find_entity_not_found_suggests(valid: Corpus) -> None:
+    with pytest.raises(NotFound) as exc:
+        find_entity(valid, "hormone y")
+    assert exc.value.suggestions == ("hormone-x",)
+    assert "did you mean 'hormone-x'?" in exc.value.message
+
+
+def test_find_entity_ambiguous(questions: Corpus) -> None:
+    with pytest.raises(Ambiguous) as exc:
+        find_entity(questions, "pa")
+    assert exc.value.suggestions == ("exercise", "protein-a")
+
+
+def test_an_id_beats_a_synonym(questions: Corpus) -> None:
+    assert find_entity(questions, "exercise").entity.id == "exercise"
+
+
+def test_find_study_and_any(valid: Corpus) -> None:
+    assert find_study(valid, "ALPHA2020TRIAL").key == "alpha2020trial"
+    with pytest.raises(NotFound, match="did you mean 'alpha2020trial'"):
+        find_study(valid, "alpha2020")
+    assert find_any(valid, "walking-lowers-fracture").kind == "claim"
+    assert find_any(valid, "delta2019cohort").kind == "study"
+    assert find_any(valid, "brisk walking").kind == "entity"
+
+
+# -- paths ------------------------------------------------------------------------------------
+
+
+def test_chain_sign_and_weakest_link(valid: Corpus) -> None:
+    chains, truncated = find_chains(valid, "drug-d", "bone-density")
+    assert not truncated
+    [chain] = chains
+    assert [link.claim for link in chain.links] == [
+        "drug-d-lowers-hormone-x", "hormone-x-raises-protein-p",
+        "protein-p-limits-bone-loss", "bone-loss-lowers-density"]
+    assert chain.sign == "-"  # - + - - : three minuses
+    assert chain.weakest.claim == "drug-d-lowers-hormone-x"  # uncited, and first
+    assert find_chains(valid, "drug-d", "bone-density", max_hops=3) == ([], False)
+
+
+def test_chains_shortest_first(questions: Corpus) -> None:
+    chains, _ = find_chains(questions, "exercise", "bone-density")
+    assert [c.hops for c in chains] == [1, 3]
+    assert [c.sign for c in chains] == ["+", "-"]
+    assert chains[1].weakest.claim == "protein-p-limits-bone-loss"
+
+
+def test_superseded_and_zero_sign_claims_are_not_followed(questions: Corpus) -> None:
+    assert find_chains(questions, "exercise", "fracture") == ([], False)
+    assert find_chains(questions, "walking", "hormone-x") == ([], False)
+    chains, _ = find_chains(questions, "walking", "hormone-x", include_all=True)
+    assert [(c.sign, c.links[0].claim) for c in chains] == [("0", "walking-no-effect-hormone-x")]
+    assert find_chains(questions, "exercise", "fracture", include_all=True) == ([], False)
+
+
+def test_structural_links_only_with_all(questions: Corpus) -> None:
+    assert find_chains(questions, "protein-a", "bone-density") == ([], False)
+    chains, _ = find_chains(questions, "protein-a", "bone-density", include_all=True)
+    assert [c.sign for c in chains] == ["?"]
+
+
+# -- rendering --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("stat", "text"), [
+    (Statistic("HR", "c", 2.42, (1.34, 4.37)), "HR 2.42 (95% CI 1.34–4.37)"),
+    (Statistic("OR", "c", 0.61, (0.45, 0.83), 0.9, "<0.05"),
+     "OR 0.61 (90% CI 0.45–0.83), p < 0.05"),
+    (Statistic("RR", "c", 1.0, p=0.5), "RR 1, p = 0.5"),
+    (Statistic("group-means", "c", p=0.37, unit="g/cm2",
+               groups=(("walking", 0.001), ("control", -0.006))),
+     "group means walking 0.001, control -0.006 g/cm2, p = 0.37"),
+    (Statistic("mean-difference", "c", 0.012, (0.002, 0.022), unit="g/cm2"),
+     "mean difference 0.012 g/cm2 (95% CI 0.002–0.022)"),
+    (Statistic("percent-change", "c", -3.5), "change -3.5%"),
+    (Statistic("correlation", "c", 0.21, p=1e-05), "r = 0.21, p = 1e-05"),
+    (Statistic("beta", "c", 0.3), "β 0.3"),
+])
+def test_statistic_text(stat: Statistic, text: str) -> None:
+    assert statistic_text(stat) == text
+
+
+def test_colour_only_on_a_tty_without_no_color() -> None:
+    class Tty:
+        def isatty(self) -> bool:
+            return True
+
+    assert wants_colour(Tty(), {}) is True  # type: ignore[arg-type]
+    assert wants_colour(Tty(), {"NO_COLOR": "1"}) is False  # type: ignore[arg-type]
+    assert wants_colour(Tty(), {"TERM": "dumb"}) is False  # type: ignore[arg-type]
+    assert wants_colour(None, {}) is False
+    assert Style(colour=True).bold("x") == "\x1b[1mx\x1b[0m"
+    assert Style(colour=False).bold("x") == "x"
+
+
+def test_table_aligns_and_truncates_the_last_column() -> None:
+    lines = table([["a", "long text " * 10], ["bbb", "short"]], Style(width=40))
+    assert lines[0].startswith("a    long text")
+    assert len(lines[0]) == 40 and lines[0].endswith("…")
+    assert lines[1] == "bbb  short"
+
+
+def test_stats_counts(questions: Corpus) -> None:
+    s = corpus_stats(questions)
+    assert s["totals"] == {"entities": 9, "claims": 11, "evidence lines": 7, "studies": 5,
+                           "references": 5}
+    assert s["claims_by_status"] == {"established": 0, "supported": 2, "mixed": 1,
+                                     "contested": 1, "unsupported": 1, "uncited": 6}
+    assert s["evidence_by_stance"] == {"supports": 4, "mixed": 1, "null": 1, "contradicts": 1}
+    assert sum(s["entities_by_role"].values()) == 9
+
+
+@pytest.mark.parametrize("include_all", [False, True])
+@pytest.mark.parametrize("cutoff", [1, 2, 4])
+def test_simple_paths_agree_with_networkx(questions: Corpus, include_all: bool,
+                                          cutoff: int) -> None:
+    import networkx as nx  # type: ignore[import-untyped,unused-ignore]
+
+    from kg.paths import adjacency, simple_paths
+
+    adj = adjacency(questions, include_all)
+    graph = nx.DiGraph()
+    graph.add_nodes_from(questions.entities)
+    graph.add_edges_from((a, b) for a, outs in adj.items() for b in outs)
+    found = 0
+    for a in questions.entities:
+        for b in questions.entities:
+            if a == b:
+                continue
+            ours = sorted(simple_paths(adj, a, b, cutoff))
+            theirs = sorted(nx.all_simple_paths(graph, a, b, cutoff=cutoff))
+            assert ours == theirs, (a, b)
+            found += len(ours)
+    assert found > 0
+
+
+def test_simple_paths_agree_with_networkx_on_a_dense_graph() -> None:
+    import itertools
+    import random
+
+    import networkx as nx  # type: ignore[import-untyped,unused-ignore]
+
+    from kg.paths import simple_paths
+
+    rng = random.Random(7)
+    nodes = [f"n{i}" for i in range(9)]
+    edges = [(a, b) for a, b in itertools.permutations(nodes, 2) if rng.random() < 0.35]
+    adj: dict[str, dict[str, list[Any]]] = {}
+    for a, b in edges:
+        adj.setdefault(a, {})[b] = []
+    graph = nx.DiGraph(edges)
+    for a, b in itertools.permutations(nodes, 2):
+        if a in graph and b in graph:
+            assert sorted(simple_paths(adj, a, b, 4)) == sorted(
+                nx.all_simple_paths(graph, a, b, cutoff=4))

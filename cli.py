@@ -107,6 +107,373 @@ def init(directory: Path) -> None:
     click.echo(f"next: cd {directory} && kg validate", err=True)
 
 
+# -- questions: studies, claims, show, paths, sparql, stats (issue 5; docs/cli.md) -----------
+
+JSON_OPTION = click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON for scripts (shapes in docs/cli.md)."
+)
+
+
+class NothingFound(click.ClickException):
+    """The question has no answer in this corpus: `kg: ...`, exit status 1."""
+
+    exit_code = 1
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"kg: {self.format_message()}", err=True)
+
+
+class AmbiguousInput(NothingFound):
+    """The text names several things; the user must say which: exit status 2."""
+
+    exit_code = 2
+
+
+def _q_corpus_keyed(root: Path | None) -> tuple[Path, Any, str | None]:
+    """The corpus root, the validated corpus (cached) and its content key; a one-line
+    warning on stderr when the corpus has errors."""
+    from kg.cache import load_validated_keyed
+
+    path = _root(root)
+    corpus, diags, key = load_validated_keyed(path)
+    errors = sum(1 for d in diags if d.severity == "error")
+    if errors:
+        click.echo(
+            f"kg: warning: the corpus has {errors} error{'s' if errors != 1 else ''}; "
+            "answers may be incomplete (run `kg validate`)",
+            err=True,
+        )
+    return path, corpus, key
+
+
+def _q_corpus(root: Path | None) -> Any:
+    return _q_corpus_keyed(root)[1]
+
+
+def _q_style() -> Any:
+    from kg.terminal import Style, terminal_width, wants_colour
+
+    return Style(colour=wants_colour(sys.stdout), width=terminal_width(sys.stdout))
+
+
+def _q_lookup_error(exc: Exception) -> click.ClickException:
+    from kg.lookup import Ambiguous
+
+    message = getattr(exc, "message", str(exc))
+    return AmbiguousInput(message) if isinstance(exc, Ambiguous) else NothingFound(message)
+
+
+def _q_emit(data: Any, as_json: bool, render: Any) -> None:
+    if as_json:
+        import json
+
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render(data, _q_style()), nl=False)
+
+
+@cli.command()
+@ROOT_OPTION
+@click.argument("claim", nargs=-1, required=True)
+@click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 50),
+              help="How many matching claims to list when CLAIM is words.")
+@JSON_OPTION
+def studies(root: Path | None, claim: tuple[str, ...], limit: int, as_json: bool) -> None:
+    """Which studies support a claim, and which do not.
+
+    CLAIM is a claim id or a few words ("magnesium hip bone density"). Words pick the
+    best-matching claim and list the runners-up; pass an id to pick another. Shows the
+    evidence grouped by stance, with each study's design, population, size, numbers and
+    locator, then the claim's evidence level and status and what the article cites.
+    Exit status: 0 answered, 1 no claim matches.
+    """
+    from kg import views
+    from kg.lookup import find_claim_id, suggest
+    from kg.search import search_claims, unmatched_words
+
+    corpus = _q_corpus(root)
+    query = " ".join(claim).strip()
+    found = find_claim_id(corpus, query)
+    hits = []
+    if found is None:
+        hits = search_claims(corpus, query, limit=limit)
+        if not hits:
+            msg = f"no claim matches '{query}'"
+            missing = unmatched_words(corpus, query)
+            if missing:
+                msg += f" (no claim mentions {', '.join(repr(w) for w in missing)})"
+            ids = suggest(query, {c: c for c in corpus.claims})
+            if ids:
+                msg += f"; did you mean {' or '.join(repr(i) for i in ids)}?"
+            raise NothingFound(msg + "; list claims with `kg claims`")
+        found = corpus.claims[hits[0].claim]
+    _q_emit(views.studies_data(corpus, query, found, hits), as_json, views.render_studies)
+
+
+@cli.command()
+@ROOT_OPTION
+@click.option("--about", "about", metavar="ENTITY",
+              help="Only claims about ENTITY (id, label, synonym or CURIE).")
+@click.option("--as", "position", type=click.Choice(["subject", "object", "both"]),
+              default="both", show_default=True,
+              help="Where --about ENTITY and --role must sit in the claim.")
+@click.option("--study", metavar="KEY",
+              help="Only claims the study KEY bears on (an evidence line or article_cites).")
+@click.option("--status", "statuses", multiple=True, metavar="STATUS",
+              type=click.Choice(["established", "supported", "mixed", "contested",
+                                 "unsupported", "uncited"]),
+              help="Only claims with this computed status (repeatable).")
+@click.option("--certainty", "certainties", multiple=True,
+              type=click.Choice(["asserted", "suggested", "hypothesized", "open-question"]),
+              help="Only claims the article states this way (repeatable).")
+@click.option("--role", "roles", multiple=True,
+              type=click.Choice(["intervention", "exposure", "mechanism", "outcome"]),
+              help="Only claims whose subject or object (see --as) has this role (repeatable).")
+@JSON_OPTION
+def claims(root: Path | None, about: str | None, position: str, study: str | None,
+           statuses: tuple[str, ...], certainties: tuple[str, ...], roles: tuple[str, ...],
+           as_json: bool) -> None:
+    """List claims, one a line, filtered by entity, study, status, certainty or role.
+
+    Filters combine with AND; repeated --status, --certainty or --role values with OR.
+    Exit status: 0 with claims listed, 1 when none match (or ENTITY/KEY is unknown),
+    2 when ENTITY is ambiguous.
+    """
+    from kg import views
+    from kg.lookup import LookupFailed, find_entity, find_study
+    from kg.search import filter_claims
+
+    corpus = _q_corpus(root)
+    try:
+        entity = find_entity(corpus, about).entity if about else None
+        study_key = find_study(corpus, study).key if study else None
+    except LookupFailed as exc:
+        raise _q_lookup_error(exc) from None
+    found = filter_claims(corpus, about=entity.id if entity else None, position=position,
+                          study=study_key, statuses=statuses, certainties=certainties,
+                          roles=roles)
+    filters = {"about": entity.id if entity else None, "as": position, "study": study_key,
+               "status": list(statuses), "certainty": list(certainties), "role": list(roles)}
+    _q_emit(views.claims_data(corpus, found, filters), as_json, views.render_claims)
+    if not found:
+        raise NothingFound("no claims match these filters")
+
+
+@cli.command()
+@ROOT_OPTION
+@click.argument("ident", metavar="ID", nargs=-1, required=True)
+@JSON_OPTION
+def show(root: Path | None, ident: tuple[str, ...], as_json: bool) -> None:
+    """Everything about one entity, claim or study.
+
+    ID is a claim id, a study's reference key, or an entity's id, label, synonym or CURIE.
+    An entity card lists its xrefs, synonyms and every claim in and out; a claim card
+    everything about the claim; a study card the bibliographic record, design, findings,
+    citation issues, errata and every claim it bears on, with what stance.
+    Exit status: 0 found, 1 nothing matches, 2 ambiguous.
+    """
+    from kg import views
+    from kg.lookup import LookupFailed, find_any
+
+    corpus = _q_corpus(root)
+    try:
+        found = find_any(corpus, " ".join(ident))
+    except LookupFailed as exc:
+        raise _q_lookup_error(exc) from None
+    if found.entity is not None:
+        data = views.entity_data(corpus, found.entity)
+    elif found.study is not None:
+        data = views.study_data(corpus, found.study)
+    else:
+        assert found.claim is not None
+        data = views.show_claim_data(corpus, found.claim)
+    _q_emit(data, as_json, views.render_show)
+
+
+@cli.command()
+@ROOT_OPTION
+@click.argument("source", metavar="FROM")
+@click.argument("target", metavar="TO")
+@click.option("--max-hops", default=4, show_default=True, type=click.IntRange(1, 8),
+              help="The longest chain to look for, in claims.")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000),
+              help="How many chains to show.")
+@click.option("--all", "include_all", is_flag=True,
+              help="Follow every claim, not only signed causal ones (increases, decreases, "
+              "required-for, cofactor-for): associational, structural and no-effect too.")
+@JSON_OPTION
+def paths(root: Path | None, source: str, target: str, max_hops: int, limit: int,
+          include_all: bool, as_json: bool) -> None:
+    """Chains of claims from one entity to another, shortest first.
+
+    FROM and TO are entities (id, label, synonym or CURIE; quote labels with spaces).
+    Each chain shows its net sign (the product of its links' signs) and its weakest link:
+    the claim with the lowest evidence level, claims without support being weakest.
+    Exit status: 0 chains found, 1 none (or an unknown entity), 2 ambiguous entity.
+    """
+    from kg import views
+    from kg.lookup import LookupFailed, find_entity
+    from kg.paths import chain_data, find_chains
+
+    corpus = _q_corpus(root)
+    try:
+        a = find_entity(corpus, source).entity
+        b = find_entity(corpus, target).entity
+    except LookupFailed as exc:
+        raise _q_lookup_error(exc) from None
+    chains, truncated = find_chains(corpus, a.id, b.id, max_hops=max_hops,
+                                    include_all=include_all)
+    data = views.paths_data(
+        corpus, a, b, [chain_data(corpus, ch) for ch in chains[:limit]], max_hops=max_hops,
+        include_all=include_all, limit=limit, total=len(chains), truncated=truncated)
+    _q_emit(data, as_json, views.render_paths)
+    if not chains:
+        raise NothingFound(f"no chain of claims from '{a.id}' to '{b.id}'")
+
+
+@cli.command()
+@ROOT_OPTION
+@JSON_OPTION
+def stats(root: Path | None, as_json: bool) -> None:
+    """Counts: entities by role, claims by status and certainty, evidence by stance and
+    design, studies."""
+    from kg import views
+    from kg.stats import corpus_stats
+
+    corpus = _q_corpus(root)
+    _q_emit(corpus_stats(corpus), as_json, views.render_stats)
+
+
+@cli.command()
+@ROOT_OPTION
+@click.argument("query")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv", "turtle"]),
+              default="table", show_default=True,
+              help="json, csv and tsv follow the SPARQL 1.1 results formats; turtle is for "
+              "CONSTRUCT and DESCRIBE.")
+@click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
+def sparql(root: Path | None, query: str, fmt: str, as_json: bool) -> None:
+    """Run a read-only SPARQL query over the compiled graph.
+
+    QUERY is the query text, or @FILE to read it from a file (see queries/). SELECT, ASK,
+    CONSTRUCT and DESCRIBE run; updates are refused. The graph's prefixes (kgv:, claim:,
+    entity:, study:, cito:, dcterms:, ...) need no PREFIX lines.
+    Exit status: 0 with results (ASK true), 1 no results (ASK false), 2 a bad or refused
+    query.
+    """
+    from kg import sparql as Q
+    from kg.config import resolve_base
+    from kg.namespaces import prefixes
+
+    try:
+        text = Q.read_query(query)
+        Q.check_query(text)  # refuse updates before loading anything
+    except KgError as exc:
+        raise FatalError(str(exc)) from None
+    except Q.QueryError as exc:
+        raise FatalError(exc.message) from None
+    path, corpus, key = _q_corpus_keyed(root)
+    try:
+        base = resolve_base(path)
+        store = Q.open_store(Q.graph_ntriples(path, corpus, base, key))
+        pfx = prefixes(base)
+        result = Q.run_query(store, text, base, pfx)
+        out = Q.render(result, "json" if as_json else fmt, _q_style(), pfx)
+    except KgError as exc:
+        raise FatalError(str(exc)) from None
+    except Q.QueryError as exc:
+        raise FatalError(exc.message) from None
+    click.echo(out, nl=False)
+    if result.empty:
+        sys.exit(1)
+
+
+BASE_OPTION = click.option(
+    "--base",
+    metavar="IRI",
+    default=None,
+    help="Base IRI for minted IRIs. Default: [tool.kg] base in the corpus root's "
+    "pyproject.toml, else https://example.org/kg-bone-ai/.",
+)
+
+
+def _built_graph(root: Path | None, base: str | None) -> Any:
+    """Validate and compile; on corpus errors print them like `kg validate` and exit 1."""
+    from kg import diagnostics as D
+    from kg.compiler import build as run_build
+
+    path = _root(root)
+    try:
+        result = run_build(path, base)
+    except KgError as exc:
+        raise FatalError(str(exc)) from None
+    if not result.ok:
+        click.echo(D.render_text(result.diagnostics), nl=False)
+        click.echo("✖ " + D.summary_line(result.diagnostics) + "; nothing written", err=True)
+        sys.exit(1)
+    return path, result
+
+
+@cli.command()
+@ROOT_OPTION
+@BASE_OPTION
+@click.option("-o", "--output", metavar="FILE", default=None,
+              help="Where to write the Turtle ('-' for stdout). Default: build/graph.ttl "
+              "under the corpus root.")
+def build(root: Path | None, base: str | None, output: str | None) -> None:
+    """Compile the corpus into one RDF graph and write it as Turtle.
+
+    Refuses (exit 1, nothing written) when `kg validate` finds errors. The graph
+    uses standard vocabularies (docs/rdf.md) and is byte-identical from run to run.
+    """
+    from kg import exporters as X
+
+    path, result = _built_graph(root, base)
+    data = X.turtle(result.triples, result.base)
+    if output == "-":
+        click.echo(data.decode("utf-8"), nl=False)
+        return
+    target = X.output_paths("turtle", path, output)[".ttl"]
+    try:
+        X.write_atomic(target, data)
+    except KgError as exc:
+        raise FatalError(str(exc)) from None
+    click.echo(f"wrote {target} ({len(result.triples)} triples, {len(data)} bytes)", err=True)
+
+
+@cli.command()
+@ROOT_OPTION
+@BASE_OPTION
+@click.option("--format", "fmt", required=True,
+              type=click.Choice(["turtle", "n-triples", "json-ld", "trig", "graphml", "kgx"]),
+              help="turtle; n-triples (sorted lines); json-ld (compacted with "
+              "kg/context.jsonld); trig (one nanopublication per claim); graphml "
+              "(entities as nodes, claims as edges); kgx (Biolink nodes/edges TSV).")
+@click.option("-o", "--output", metavar="FILE", default=None,
+              help="Output file, '-' for stdout. Default: build/graph.<ext> under the corpus "
+              "root. For kgx, a prefix: -o out/kg writes out/kg_nodes.tsv and "
+              "out/kg_edges.tsv (an existing folder means <folder>/graph_*.tsv).")
+def export(root: Path | None, base: str | None, fmt: str, output: str | None) -> None:
+    """Export the compiled graph in another format. Writes are atomic."""
+    from kg import exporters as X
+
+    if output == "-" and fmt == "kgx":
+        raise FatalError("kgx writes two files (nodes and edges); give -o a prefix, not '-'")
+    path, result = _built_graph(root, base)
+    try:
+        parts = X.export(fmt, result.corpus, result.base, result.triples)
+        if output == "-":
+            for data in parts.values():
+                click.echo(data.decode("utf-8"), nl=False)
+            return
+        targets = X.output_paths(fmt, path, output)
+        for suffix, data in parts.items():
+            X.write_atomic(targets[suffix], data)
+            click.echo(f"wrote {targets[suffix]} ({len(data)} bytes)", err=True)
+    except KgError as exc:
+        raise FatalError(str(exc)) from None
+
+
 def main() -> None:
     try:
         cli(prog_name="kg")

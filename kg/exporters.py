@@ -1,0 +1,384 @@
+"""Write the compiled graph in other formats: one function per format, each returning bytes.
+
+    turtle(triples, base)            Turtle with the prefixes of kg.namespaces.prefixes
+    ntriples(triples)                N-Triples, lines sorted
+    jsonld(triples, base)            JSON-LD, compacted with kg/context.jsonld (embedded)
+    trig(quads, base)                TriG, one nanopublication per claim
+    graphml(corpus, base)            entities as nodes, claims as edges (networkx)
+    kgx(corpus, base)                KGX nodes / edges TSV on the Biolink model
+
+:func:`export` picks one by name and returns ``{file suffix: bytes}``;
+:func:`write_atomic` writes a file through a temporary file in the same folder.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kg import namespaces as ns
+from kg.config import DEFAULT_BASE
+from kg.errors import KgError
+from kg.model import Corpus
+
+if TYPE_CHECKING:
+    from pyoxigraph import Quad, Triple
+
+#: format name -> default file suffix (kgx writes two files: <prefix>_nodes.tsv, _edges.tsv)
+FORMATS: dict[str, str] = {
+    "turtle": ".ttl",
+    "n-triples": ".nt",
+    "json-ld": ".jsonld",
+    "trig": ".trig",
+    "graphml": ".graphml",
+    "kgx": "",
+}
+KGX_SUFFIXES = ("_nodes.tsv", "_edges.tsv")
+
+#: CURIE prefix of our own ids in KGX files (entities, claims), expanded in the header-less
+#: TSV by the ``iri`` column.
+KGX_PREFIX = "KGBONE"
+
+
+def _rdf_format(name: str) -> Any:
+    import pyoxigraph
+
+    return getattr(pyoxigraph.RdfFormat, name)
+
+
+def _bytes(data: bytes | None) -> bytes:
+    assert data is not None  # serialize() without an output returns the bytes
+    return data
+
+
+def turtle(triples: list[Triple], base: str) -> bytes:
+    import pyoxigraph
+
+    return _bytes(pyoxigraph.serialize(triples, format=_rdf_format("TURTLE"),
+                                       prefixes=ns.prefixes(base)))
+
+
+def ntriples(triples: list[Triple]) -> bytes:
+    import pyoxigraph
+
+    data = _bytes(pyoxigraph.serialize(triples, format=_rdf_format("N_TRIPLES")))
+    lines = data.splitlines(keepends=True)
+    lines.sort()
+    return b"".join(lines)
+
+
+def trig(quads: list[Quad], base: str) -> bytes:
+    import pyoxigraph
+
+    return _bytes(pyoxigraph.serialize(quads, format=_rdf_format("TRIG"),
+                                       prefixes=ns.prefixes(base)))
+
+
+# --- JSON-LD ------------------------------------------------------------------------------
+
+
+@cache
+def _default_context() -> dict[str, Any]:
+    text = resources.files("kg").joinpath("context.jsonld").read_text(encoding="utf-8")
+    ctx: dict[str, Any] = json.loads(text)["@context"]
+    return ctx
+
+
+def context(base: str) -> dict[str, Any]:
+    """kg/context.jsonld with its base-IRI prefixes moved to ``base``."""
+    out: dict[str, Any] = {}
+    for key, value in _default_context().items():
+        if isinstance(value, str) and value.startswith(DEFAULT_BASE):
+            value = base + value[len(DEFAULT_BASE):]
+        out[key] = value
+    return out
+
+
+class _Compactor:
+    def __init__(self, ctx: dict[str, Any]) -> None:
+        self.prefixes = sorted(
+            ((v, k) for k, v in ctx.items() if isinstance(v, str) and not v.startswith("@")),
+            key=lambda kv: -len(kv[0]),
+        )
+        self.terms: dict[str, tuple[str, str | None]] = {}
+        for name, value in ctx.items():
+            if isinstance(value, dict):
+                iri = self.expand(value["@id"])
+                typ = value.get("@type")
+                self.terms[iri] = (name, typ if typ in (None, "@id") else self.expand(typ))
+        self._cache: dict[str, str] = {}
+
+    def expand(self, curie: str) -> str:
+        prefix, _, local = curie.partition(":")
+        for iri, name in self.prefixes:
+            if name == prefix:
+                return iri + local
+        return curie
+
+    def compact(self, iri: str) -> str:
+        found = self._cache.get(iri)
+        if found is None:
+            found = iri
+            for ns_iri, name in self.prefixes:
+                if iri.startswith(ns_iri) and len(iri) > len(ns_iri) and \
+                        not iri[len(ns_iri):].startswith("//"):
+                    found = f"{name}:{iri[len(ns_iri):]}"
+                    break
+            self._cache[iri] = found
+        return found
+
+
+def jsonld(triples: list[Triple], base: str) -> bytes:
+    """Compact JSON-LD: one object per subject, short keys from kg/context.jsonld."""
+    from pyoxigraph import Literal, NamedNode
+
+    ctx = context(base)
+    c = _Compactor(ctx)
+    rdf_type = ns.RDF + "type"
+    xsd_string = ns.XSD + "string"
+    nodes: dict[str, dict[str, Any]] = {}
+    value: Any
+    for t in triples:
+        assert isinstance(t.subject, NamedNode)  # the graph has no blank nodes
+        s = t.subject.value
+        node = nodes.get(s)
+        if node is None:
+            node = nodes[s] = {"id": c.compact(s)}
+        p = t.predicate.value
+        o = t.object
+        if p == rdf_type and isinstance(o, NamedNode):
+            key, value = "type", c.compact(o.value)
+        else:
+            term = c.terms.get(p)
+            key = term[0] if term else c.compact(p)
+            coerce = term[1] if term else None
+            if isinstance(o, NamedNode):
+                value = c.compact(o.value) if coerce == "@id" else {"@id": c.compact(o.value)}
+            else:
+                assert isinstance(o, Literal)
+                dt = o.datatype.value
+                if dt == xsd_string and coerce is None or dt == coerce:
+                    value = o.value
+                elif o.language:
+                    value = {"@value": o.value, "@language": o.language}
+                else:
+                    value = {"@value": o.value, "@type": c.compact(dt)}
+        old = node.get(key)
+        if old is None:
+            node[key] = value
+        elif isinstance(old, list):
+            old.append(value)
+        else:
+            node[key] = [old, value]
+    doc = {"@context": ctx, "@graph": list(nodes.values())}
+    return (json.dumps(doc, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+# --- GraphML ------------------------------------------------------------------------------
+
+
+def _claim_rows(corpus: Corpus) -> Iterable[tuple[str, dict[str, Any]]]:
+    from kg.evidence import assess
+    from kg.vocabulary import PREDICATES
+
+    for cid in sorted(corpus.claims):
+        c = corpus.claims[cid]
+        a = assess(c, corpus.studies)
+        p = PREDICATES[c.predicate]
+        row: dict[str, Any] = {
+            "claim": c.id, "predicate": c.predicate, "sign": p.sign or "", "mode": p.mode,
+            "statement": c.statement, "certainty": c.certainty, "status": a.status,
+            "evidence_level": a.level or "", "source": str(c.source),
+        }
+        for key in ("population", "context", "dose", "duration"):
+            value = getattr(c, key)
+            if value:
+                row[key] = value
+        row["studies"] = "|".join(ev.study for ev in c.evidence)
+        row["stances"] = "|".join(ev.stance for ev in c.evidence)
+        for stance in ("supports", "mixed", "null", "contradicts"):
+            row[f"n_{stance}"] = sum(1 for ev in c.evidence if ev.stance == stance)
+        yield cid, row
+
+
+def graphml(corpus: Corpus, base: str) -> bytes:
+    """Entities as nodes, claims as edges (a MultiDiGraph keyed by claim id)."""
+    import networkx as nx  # type: ignore[import-untyped]
+
+    g = nx.MultiDiGraph(name="kg evidence graph", base=base)
+    for eid in sorted(corpus.entities):
+        e = corpus.entities[eid]
+        g.add_node(eid, label=e.label, role=e.role, kind=e.kind, iri=f"{base}entity/{eid}",
+                   xrefs="|".join(e.xrefs), synonyms="|".join(e.synonyms))
+    for cid, row in _claim_rows(corpus):
+        c = corpus.claims[cid]
+        g.add_edge(c.subject, c.object, key=cid, iri=f"{base}claim/{cid}", **row)
+    buf = io.BytesIO()
+    nx.write_graphml(g, buf, encoding="utf-8", prettyprint=True)
+    return buf.getvalue()
+
+
+# --- KGX ----------------------------------------------------------------------------------
+
+
+def _tsv(value: str) -> str:
+    return " ".join(value.replace("|", "/").split())
+
+
+def _tsv_rows(columns: list[str], rows: list[dict[str, str]]) -> bytes:
+    lines = ["\t".join(columns)]
+    for row in rows:
+        lines.append("\t".join(row.get(col, "") for col in columns))
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _publication(corpus: Corpus, key: str) -> str | None:
+    ref = corpus.references.get(key)
+    if ref is None:
+        return None
+    if ref.pmid:
+        return f"PMID:{ref.pmid.strip()}"
+    if ref.doi:
+        return f"doi:{ref.doi.strip()}"
+    return None
+
+
+NODE_COLUMNS = ["id", "category", "name", "description", "xref", "synonym", "iri",
+                "kg_role", "kg_kind"]
+EDGE_COLUMNS = [
+    "id", "subject", "predicate", "object", "category", "negated",
+    "object_direction_qualifier", "knowledge_level", "agent_type", "publications",
+    "has_evidence", "original_predicate", "iri", "kg_statement", "kg_certainty", "kg_status",
+    "kg_evidence_level", "kg_population", "kg_context", "kg_dose", "kg_duration",
+    "kg_source", "kg_evidence_studies", "kg_evidence_stances", "kg_evidence_findings",
+    "kg_evidence_locators",
+]
+
+
+def kgx(corpus: Corpus, base: str) -> tuple[bytes, bytes]:
+    """KGX TSV (nodes, edges) on Biolink 4. Each claim is one edge; its evidence lines ride
+    on the edge as parallel ``|``-separated columns (study, stance, finding, locator)."""
+    from kg.evidence import assess
+
+    nodes: list[dict[str, str]] = []
+    for eid in sorted(corpus.entities):
+        e = corpus.entities[eid]
+        nodes.append({
+            "id": f"{KGX_PREFIX}:{eid}",
+            "category": ns.BIOLINK_CATEGORIES[e.kind],
+            "name": _tsv(e.label),
+            "description": _tsv(e.description or ""),
+            "xref": "|".join(e.xrefs),
+            "synonym": "|".join(_tsv(s) for s in e.synonyms),
+            "iri": f"{base}entity/{eid}",
+            "kg_role": e.role,
+            "kg_kind": e.kind,
+        })
+    edges: list[dict[str, str]] = []
+    for cid in sorted(corpus.claims):
+        c = corpus.claims[cid]
+        predicate, direction, negated = ns.BIOLINK_PREDICATES[c.predicate]
+        a = assess(c, corpus.studies)
+        pubs = sorted({p for ev in c.evidence if (p := _publication(corpus, ev.study))})
+        eco = sorted({
+            "ECO:" + ns.DESIGN_TERMS[corpus.studies[ev.study].design][2].rsplit("_", 1)[1]
+            for ev in c.evidence if ev.study in corpus.studies
+        })
+        edges.append({
+            "id": f"{KGX_PREFIX}:{cid}",
+            "subject": f"{KGX_PREFIX}:{c.subject}",
+            "predicate": predicate,
+            "object": f"{KGX_PREFIX}:{c.object}",
+            "category": "biolink:Association",
+            "negated": "True" if negated else "",
+            "object_direction_qualifier": direction or "",
+            "knowledge_level": "knowledge_assertion",
+            "agent_type": "manual_agent",
+            "publications": "|".join(pubs),
+            "has_evidence": "|".join(eco),
+            "original_predicate": f"{KGX_PREFIX}:{c.predicate}",
+            "iri": f"{base}claim/{cid}",
+            "kg_statement": _tsv(c.statement),
+            "kg_certainty": c.certainty,
+            "kg_status": a.status,
+            "kg_evidence_level": a.level or "",
+            "kg_population": _tsv(c.population or ""),
+            "kg_context": _tsv(c.context or ""),
+            "kg_dose": _tsv(c.dose or ""),
+            "kg_duration": _tsv(c.duration or ""),
+            "kg_source": _tsv(str(c.source)),
+            "kg_evidence_studies": "|".join(ev.study for ev in c.evidence),
+            "kg_evidence_stances": "|".join(ev.stance for ev in c.evidence),
+            "kg_evidence_findings": "|".join(_tsv(ev.finding) for ev in c.evidence),
+            "kg_evidence_locators": "|".join(_tsv(ev.locator or "-") for ev in c.evidence),
+        })
+    return _tsv_rows(NODE_COLUMNS, nodes), _tsv_rows(EDGE_COLUMNS, edges)
+
+
+# --- dispatch and writing -----------------------------------------------------------------
+
+
+def export(fmt: str, corpus: Corpus, base: str, triples: list[Triple]) -> dict[str, bytes]:
+    """``{suffix: data}`` for format ``fmt`` (one entry; two for kgx)."""
+    if fmt == "turtle":
+        return {FORMATS[fmt]: turtle(triples, base)}
+    if fmt == "n-triples":
+        return {FORMATS[fmt]: ntriples(triples)}
+    if fmt == "json-ld":
+        return {FORMATS[fmt]: jsonld(triples, base)}
+    if fmt == "trig":
+        from kg.compiler import compile_nanopubs
+
+        return {FORMATS[fmt]: trig(compile_nanopubs(corpus, base), base)}
+    if fmt == "graphml":
+        return {FORMATS[fmt]: graphml(corpus, base)}
+    if fmt == "kgx":
+        nodes, edges = kgx(corpus, base)
+        return {KGX_SUFFIXES[0]: nodes, KGX_SUFFIXES[1]: edges}
+    raise KgError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
+
+
+def output_paths(fmt: str, root: Path, output: str | None) -> dict[str, Path]:
+    """Where each part of ``fmt`` goes. Default ``<root>/build/graph<suffix>``. For kgx,
+    ``output`` is a prefix: ``-o out/kg`` writes out/kg_nodes.tsv and out/kg_edges.tsv;
+    an existing folder means ``<folder>/graph``."""
+    if fmt == "kgx":
+        prefix = Path(output) if output else root / "build" / "graph"
+        if output and (prefix.is_dir() or output.endswith(("/", os.sep))):
+            prefix = prefix / "graph"
+        return {sfx: prefix.with_name(prefix.name + sfx) for sfx in KGX_SUFFIXES}
+    path = Path(output) if output else root / "build" / f"graph{FORMATS[fmt]}"
+    return {FORMATS[fmt]: path}
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and os.replace; KgError on failure."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise KgError(f"cannot write {path}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise KgError(f"cannot write {path}: {exc.strerror or exc}") from None

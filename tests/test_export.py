@@ -1,0 +1,214 @@
+"""kg export: every format, read back by independent parsers (issue 4)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import networkx as nx  # type: ignore[import-untyped]
+import pyoxigraph as ox
+import pytest
+import rdflib
+from click.testing import CliRunner
+
+from cli import cli
+from kg.compiler import build, compile_nanopubs, to_rdflib
+from kg.config import DEFAULT_BASE as B
+from kg.validator import validate
+
+RDF_FORMATS = {
+    "turtle": ("graph.ttl", ox.RdfFormat.TURTLE, "turtle"),
+    "n-triples": ("graph.nt", ox.RdfFormat.N_TRIPLES, "nt"),
+    "json-ld": ("graph.jsonld", ox.RdfFormat.JSON_LD, "json-ld"),
+}
+
+
+def built(root: Path) -> list[ox.Triple]:
+    result = build(root)
+    assert result.triples is not None
+    return result.triples
+
+
+def export(runner: CliRunner, root: Path, fmt: str, *args: str) -> str:
+    result = runner.invoke(cli, ["export", "--root", str(root), "--format", fmt, *args])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@pytest.mark.parametrize("fmt", sorted(RDF_FORMATS))
+def test_rdf_exports_hold_exactly_the_built_triples(
+    fmt: str, runner: CliRunner, valid_corpus: Path
+) -> None:
+    name, ox_format, rdflib_format = RDF_FORMATS[fmt]
+    export(runner, valid_corpus, fmt)
+    path = valid_corpus / "build" / name
+    want = set(built(valid_corpus))
+    # pyoxigraph reads back exactly what was built
+    got = {q.triple for q in ox.parse(path=str(path), format=ox_format)}
+    assert got == want
+    # and rdflib, an independent parser, reads the same graph
+    g = rdflib.Graph().parse(str(path), format=rdflib_format)
+    assert set(g) == set(to_rdflib(built(valid_corpus)))
+    assert len(g) == len(want)
+
+
+def test_ntriples_lines_are_sorted(runner: CliRunner, valid_corpus: Path) -> None:
+    lines = export(runner, valid_corpus, "n-triples", "-o", "-").splitlines()
+    assert lines == sorted(lines, key=lambda s: s.encode()) and len(lines) > 100
+
+
+def test_jsonld_is_readable(runner: CliRunner, valid_corpus: Path) -> None:
+    doc = json.loads(export(runner, valid_corpus, "json-ld", "-o", "-"))
+    assert doc["@context"]["label"] == {"@id": "rdfs:label"}
+    claim = next(n for n in doc["@graph"] if n["id"] == "claim:walking-lowers-fracture")
+    assert claim["subject"] == "entity:walking"
+    assert claim["predicate"] == "kgv:inversely-associated-with"
+    assert claim["label"] == "Walking goes with fewer fractures in people on drug D."
+    assert claim["status"] == "kgv:status-supported"
+    stat = next(n for n in doc["@graph"] if n["id"] == "statistic:walking-lowers-fracture-1-1")
+    assert stat["value"] == "2.42"
+
+
+def test_jsonld_context_file_matches_the_vocabulary() -> None:
+    from kg import namespaces as ns
+    from kg.exporters import context
+
+    ctx = context(B)
+    for prefix, iri in ns.prefixes(B).items():
+        assert ctx[prefix] == iri
+    moved = context("https://kg.test/")
+    assert moved["kgv"] == "https://kg.test/vocab#"
+
+
+def test_trig_has_one_nanopublication_per_claim(runner: CliRunner, valid_corpus: Path) -> None:
+    text = export(runner, valid_corpus, "trig", "-o", "-")
+    quads = set(ox.parse(text.encode(), format=ox.RdfFormat.TRIG))
+    corpus, _ = validate(valid_corpus)
+    assert quads == set(compile_nanopubs(corpus, B))
+    ds = rdflib.Dataset()
+    ds.parse(data=text, format="trig")
+    rq = {(s, p, o, str(getattr(g, "identifier", g)))
+          for s, p, o, g in ds.quads((None, None, None, None))}
+    assert len(rq) == len(quads)  # rdflib reads as many quads, all in named graphs
+    assert {g for *_, g in rq} == {q.graph_name.value for q in quads}
+    np_ns = "http://www.nanopub.org/nschema#"
+    nps = {q.subject for q in quads if q.object == ox.NamedNode(np_ns + "Nanopublication")}
+    assert len(nps) == len(corpus.claims)
+    walking = ox.NamedNode(B + "np/walking-lowers-fracture")
+    heads = {q.predicate.value.rsplit("#", 1)[1]: q.object for q in quads
+             if q.subject == walking and q.predicate.value.startswith(np_ns + "has")}
+    assert set(heads) == {"hasAssertion", "hasProvenance", "hasPublicationInfo"}
+    assertion = {q.triple for q in quads if q.graph_name == heads["hasAssertion"]}
+    assert ox.Triple(ox.NamedNode(B + "entity/walking"),
+                     ox.NamedNode(B + "vocab#inversely-associated-with"),
+                     ox.NamedNode(B + "entity/fracture")) in assertion
+    provenance = {q.triple for q in quads if q.graph_name == heads["hasProvenance"]}
+    assert ox.Triple(heads["hasAssertion"], ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom"),
+                     ox.NamedNode(B + "study/delta2019cohort")) in provenance
+
+
+def test_graphml_entities_as_nodes_claims_as_edges(
+    runner: CliRunner, valid_corpus: Path
+) -> None:
+    export(runner, valid_corpus, "graphml")
+    g = nx.read_graphml(valid_corpus / "build" / "graph.graphml", force_multigraph=True)
+    corpus, _ = validate(valid_corpus)
+    assert set(g.nodes) == set(corpus.entities)
+    assert {k for _, _, k in g.edges(keys=True)} == set(corpus.claims)
+    data = g.get_edge_data("walking", "fracture")["walking-lowers-fracture"]
+    assert data["predicate"] == "inversely-associated-with" and data["sign"] == "-"
+    assert data["status"] == "supported" and data["studies"] == "delta2019cohort"
+    assert g.nodes["protein-p"]["xrefs"] == "HGNC:11926|UniProtKB:O14788"
+
+
+def _read_tsv(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh, delimiter="\t"))
+
+
+def test_kgx_edges_keep_evidence_stance_and_qualifiers(
+    runner: CliRunner, valid_corpus: Path, tmp_path: Path
+) -> None:
+    export(runner, valid_corpus, "kgx", "-o", str(tmp_path / "out" / "bone"))
+    nodes = _read_tsv(tmp_path / "out" / "bone_nodes.tsv")
+    edges = {e["id"]: e for e in _read_tsv(tmp_path / "out" / "bone_edges.tsv")}
+    assert {n["id"] for n in nodes} >= {"KGBONE:walking", "KGBONE:fracture"}
+    assert next(n for n in nodes if n["id"] == "KGBONE:protein-p")["category"] == "biolink:Protein"
+    e = edges["KGBONE:walking-raises-density"]
+    assert (e["predicate"], e["object_direction_qualifier"]) == ("biolink:affects", "increased")
+    assert e["kg_evidence_stances"] == "null" and e["kg_evidence_studies"] == "alpha2020trial"
+    assert e["kg_population"] == "adults on drug D"
+    assert e["publications"] == "PMID:11111111" and e["has_evidence"] == "ECO:0000180"
+    assert not any("positively_regulates" in x["predicate"] for x in edges.values())
+
+
+def test_kgx_output_to_a_folder_and_not_to_stdout(
+    runner: CliRunner, valid_corpus: Path, tmp_path: Path
+) -> None:
+    export(runner, valid_corpus, "kgx", "-o", str(tmp_path))
+    assert (tmp_path / "graph_nodes.tsv").is_file() and (tmp_path / "graph_edges.tsv").is_file()
+    result = runner.invoke(cli, ["export", "--root", str(valid_corpus), "--format", "kgx",
+                                 "-o", "-"])
+    assert result.exit_code == 2 and "kg: error:" in result.stderr
+
+
+def test_kgx_passes_the_kgx_validator(
+    runner: CliRunner, valid_corpus: Path, tmp_path: Path
+) -> None:
+    """kgx's own Validator, run offline: kgx fetches the Biolink model and JSON-LD context
+    from GitHub at import time, so they are pointed at the biolink-model 4.4.6 wheel."""
+    pytest.importorskip("kgx")
+    import importlib.resources as res
+
+    import bmt.toolkit  # type: ignore[import-untyped]
+    import kgx.config  # type: ignore[import-untyped]
+
+    biolink = res.files("biolink_model")
+    schema = str(biolink.joinpath("schema/biolink_model.yaml"))
+    original = bmt.toolkit.Toolkit.__init__
+
+    def offline(self: object, schema_: object = schema,
+                predicate_map: object = None, **kw: object) -> None:
+        original(self, schema_, predicate_map or {"predicate mappings": []}, **kw)
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(bmt.toolkit.Toolkit, "__init__", offline)
+    mp.setitem(kgx.config.jsonld_context_map, "biolink", json.loads(
+        biolink.joinpath("prefixmaps/biolink_model_prefix_map.json").read_text()))
+    try:
+        from kgx.transformer import Transformer  # type: ignore[import-untyped]
+        from kgx.validator import Validator  # type: ignore[import-untyped]
+
+        export(runner, valid_corpus, "kgx", "-o", str(tmp_path / "kg"))
+        files = [str(tmp_path / "kg_nodes.tsv"), str(tmp_path / "kg_edges.tsv")]
+
+        def errors(local_prefix: bool) -> dict[str, dict[str, list[str]]]:
+            v = Validator()
+            if local_prefix:
+                v.prefixes.add("KGBONE")  # our own namespace, declared like any local prefix
+            Transformer(stream=True).transform(
+                input_args={"filename": files, "format": "tsv"},
+                output_args={"format": "null"}, inspector=v)
+            out: dict[str, dict[str, list[str]]] = v.get_errors()
+            return out
+
+        assert errors(local_prefix=True).get("ERROR", {}) == {}
+        # without declaring it, the only complaint is that prefix: nothing else is wrong
+        undeclared = errors(local_prefix=False)["ERROR"]
+        messages = [m for kind in undeclared.values() for m in kind]
+        assert messages and all("'KGBONE'" in m for m in messages)
+    finally:
+        mp.undo()
+
+
+def test_unknown_format_is_a_usage_error(runner: CliRunner, valid_corpus: Path) -> None:
+    result = runner.invoke(cli, ["export", "--root", str(valid_corpus), "--format", "xml"])
+    assert result.exit_code == 2
+
+
+def test_export_refuses_a_corpus_with_errors(runner: CliRunner, valid_corpus: Path) -> None:
+    (valid_corpus / "claims" / "broken.yaml").write_text("claims:\n  - id: Bad Id\n")
+    result = runner.invoke(cli, ["export", "--root", str(valid_corpus), "--format", "turtle"])
+    assert result.exit_code == 1 and "KG" in result.stdout
+    assert not (valid_corpus / "build").exists()

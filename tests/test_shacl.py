@@ -1,0 +1,125 @@
+"""The SHACL shapes (kg/shapes.ttl): the compiled graph conforms; broken graphs do not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import rdflib
+from rdflib import RDF, RDFS, XSD, Literal, URIRef
+
+from kg.compiler import build, check_shapes, to_rdflib
+from kg.config import DEFAULT_BASE as B
+from kg.diagnostics import Severity
+
+pytest.importorskip("pyshacl")
+
+REPO = Path(__file__).parent.parent
+V = B + "vocab#"
+
+
+def graph(root: Path) -> rdflib.Graph:
+    result = build(root)
+    assert result.triples is not None, result.diagnostics
+    return to_rdflib(result.triples)
+
+
+@pytest.fixture(scope="module")
+def valid_graph() -> rdflib.Graph:
+    return graph(Path(__file__).parent / "corpora" / "valid")
+
+
+def test_valid_corpus_conforms(valid_graph: rdflib.Graph) -> None:
+    conforms, report = check_shapes(valid_graph, B)
+    assert conforms, report
+
+
+def test_real_corpus_conforms() -> None:
+    if not (REPO / "claims").is_dir():
+        pytest.skip("no real corpus (claims/) in this checkout")
+    result = build(REPO)
+    if result.triples is None:
+        errors = [d for d in result.diagnostics if d.severity == Severity.ERROR]
+        pytest.skip(f"the real corpus does not validate yet ({len(errors)} errors, first: "
+                    f"{errors[0].file}:{errors[0].line} {errors[0].code} {errors[0].message})")
+    conforms, report = check_shapes(to_rdflib(result.triples), result.base)
+    assert conforms, report
+
+
+def test_shapes_follow_the_base_iri(tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / "c"
+    shutil.copytree(Path(__file__).parent / "corpora" / "valid", root)
+    result = build(root, "https://kg.test/other/")
+    assert result.triples is not None
+    g = to_rdflib(result.triples)
+    conforms, _ = check_shapes(g, "https://kg.test/other/")
+    assert conforms
+    g.remove((URIRef("https://kg.test/other/claim/walking-lowers-fracture"), RDFS.label, None))
+    assert not check_shapes(g, "https://kg.test/other/")[0]
+
+
+CLAIM = URIRef(B + "claim/walking-lowers-fracture")
+EVIDENCE = URIRef(B + "evidence/walking-lowers-fracture-1")
+STUDY = URIRef(B + "study/delta2019cohort")
+STAT = URIRef(B + "statistic/walking-lowers-fracture-1-1")
+
+
+Change = tuple[str, tuple[Any, Any, Any]]
+
+
+def _drop(p: str, s: URIRef = CLAIM) -> list[Change]:
+    return [("remove", (s, URIRef(p), None))]
+
+
+BREAKS: dict[str, tuple[list[Change], str]] = {
+    "claim without statement": (_drop(str(RDFS.label)), "MinCount"),
+    "claim without certainty": (_drop(V + "certainty"), "MinCount"),
+    "claim without its plain triple": (
+        [("remove", (URIRef(B + "entity/walking"), URIRef(V + "inversely-associated-with"),
+                     URIRef(B + "entity/fracture")))], "SPARQL"),
+    "claim with two statements": (
+        [("add", (CLAIM, RDFS.label, Literal("A second statement.")))], "MaxCount"),
+    "claim with an unknown status": (
+        _drop(V + "status") + [("add", (CLAIM, URIRef(V + "status"), URIRef(V + "status-great")))],
+        "In"),
+    "claim whose subject is not an entity": (
+        _drop(str(RDF.subject)) + [("add", (CLAIM, RDF.subject, STUDY))], "Class"),
+    "evidence line without study": (_drop(str(rdflib.DCTERMS.source), EVIDENCE), "MinCount"),
+    "evidence line with an unknown stance": (
+        _drop(V + "stance", EVIDENCE) +
+        [("add", (EVIDENCE, URIRef(V + "stance"), Literal("supports")))], "In"),
+    "sample size as a string (wrong datatype)": (
+        _drop(V + "sampleSize", STUDY) +
+        [("add", (STUDY, URIRef(V + "sampleSize"), Literal("2000")))], "Datatype"),
+    "statistic value as a string (wrong datatype)": (
+        _drop(V + "value", STAT) + [("add", (STAT, URIRef(V + "value"), Literal("2.42")))],
+        "Datatype"),
+    "confidence interval upside down": (
+        _drop(V + "ciUpper", STAT) +
+        [("add", (STAT, URIRef(V + "ciUpper"), Literal("1.0", datatype=XSD.double)))],
+        "LessThanOrEquals"),
+    "DOI IRI that is not a doi.org IRI": (
+        [("add", (STUDY, rdflib.OWL.sameAs, URIRef("https://example.com/paper")))], "Pattern"),
+    "entity with two role classes": (
+        [("add", (URIRef(B + "entity/walking"), RDF.type, URIRef(V + "Outcome")))],
+        "QualifiedMaxCount"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BREAKS))
+def test_shapes_reject_a_broken_graph(name: str, valid_graph: rdflib.Graph) -> None:
+    changes, component = BREAKS[name]
+    g = rdflib.Graph()
+    for t in valid_graph:
+        g.add(t)
+    for op, triple in changes:
+        if op == "remove":
+            g.remove(triple)
+        else:
+            g.add(triple)
+    conforms, report = check_shapes(g, B)
+    assert not conforms, name
+    assert f"{component}ConstraintComponent" in report, report

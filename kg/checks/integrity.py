@@ -59,8 +59,8 @@ def check(corpus: Corpus) -> Iterator[Diagnostic]:
                   and ev.study not in corpus.invalid):
                 yield _err(span, "KG204", f"'{ev.study}' has no record in claims/studies.yaml",
                            "add a study record with design, population and findings")
-        if claim.superseded_by and claim.superseded_by not in (corpus.claims.keys() |
-                                                               corpus.invalid):
+        if (claim.superseded_by and claim.superseded_by not in corpus.claims
+                and claim.superseded_by not in corpus.invalid):
             yield _err(claim.field_spans.get("superseded_by", claim.span), "KG206",
                        f"unknown claim '{claim.superseded_by}' in superseded_by",
                        did_you_mean(claim.superseded_by, corpus.claims))

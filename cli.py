@@ -64,18 +64,22 @@ def cli() -> None:
     "code-scanning dashboards. auto is github under GitHub Actions, else text.",
 )
 @click.option("--strict", is_flag=True, help="Count warnings as errors (exit 1 on any).")
-def validate(root: Path | None, fmt: str, strict: bool) -> None:
-    """Check the whole corpus: YAML, schema, references, identifiers, type rules.
+@click.option("--no-cache", is_flag=True,
+              help="Parse every file afresh and write nothing under build/cache/.")
+def validate(root: Path | None, fmt: str, strict: bool, no_cache: bool) -> None:
+    """Check the whole corpus: YAML, schema, references, identifiers, type rules,
+    and the consistency of linked claims.
 
     Prints one diagnostic per problem, with file, line, column and a stable code
     (see docs/diagnostics.md). Exit status: 0 clean, 1 errors (or warnings with
-    --strict), 2 usage errors.
+    --strict), 2 usage errors. Each file's parse is cached under build/cache/ by its
+    content, so only changed files are parsed again.
     """
     from kg import diagnostics as D
     from kg.validator import validate as run
 
     path = _root(root)
-    _corpus, diags = run(path)
+    _corpus, diags = run(path, use_cache=not no_cache)
     if fmt == "auto":
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     if fmt == "json":

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from kg import schema
 from kg.bibtex import parse_bibtex
@@ -75,63 +76,156 @@ def _rel(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def _read(path: Path, rel: str) -> tuple[bytes | None, Diagnostic | None]:
-    try:
-        return path.read_bytes(), None
-    except OSError as exc:
-        return None, Diagnostic(rel, 1, 1, "KG001", Severity.ERROR,
-                                f"cannot read file: {exc.strerror or exc}")
+#: What loading one file gives: its part of the corpus, the records it holds (a list of
+#: entities, studies or claims, a dict of references, or the article), its diagnostics,
+#: the ids of records too broken to load, and whether the file failed to load at all.
+FileResult = tuple[str, Any, list[Diagnostic], set[str], bool]
+
+#: Above this many claims, loaded objects are moved out of the collector's sight.
+FREEZE_MIN_CLAIMS = 5000
+#: Parse in two worker processes when at least this many bytes need parsing.
+PARALLEL_MIN_BYTES = 4 * 1024 * 1024
 
 
-def load_corpus(root: Path) -> tuple[Corpus, list[Diagnostic]]:
-    """Load and schema-check every file. Integrity checks come later (kg.validator)."""
+def load_file(rel: str, part: str, raw: bytes) -> FileResult:
+    """Parse and schema-check one corpus file. Pure: the same input gives the same result."""
+    if part == "references":
+        text, problem = decode(raw, rel)
+        if text is None:
+            assert problem is not None
+            return part, {}, [problem], set(), True
+        refs, bib_diags, broken = parse_bibtex(text, rel)
+        return part, refs, bib_diags, broken, False
+    data, diags = load_yaml(raw, rel)
+    if data is None:
+        return part, None, diags, set(), True
+    r = schema.Reader(rel)
+    records: Any
+    if part == "entities":
+        records = schema.read_entities(r, data)
+    elif part == "studies":
+        records = schema.read_studies(r, data)
+    elif part == "article":
+        records = schema.read_article(r, data)
+    else:
+        records = schema.read_claims(r, data)
+    return part, records, diags + r.diags, r.invalid, False
+
+
+def _load_job(job: tuple[str, str, bytes]) -> FileResult:
+    gc.disable()
+    return load_file(*job)
+
+
+def _load_all(jobs: list[tuple[str, str, bytes]]) -> list[FileResult]:
+    """Results in job order; two processes share a large amount of parsing."""
+    size = sum(len(job[2]) for job in jobs)
+    if size >= PARALLEL_MIN_BYTES and len(jobs) > 1 and (os.cpu_count() or 1) > 1:
+        import multiprocessing
+
+        try:
+            ctx = multiprocessing.get_context("fork")
+        except ValueError:  # no fork on this platform: parse here
+            ctx = None
+        if ctx is not None:
+            with ctx.Pool(2) as pool:
+                return pool.map(_load_job, jobs, chunksize=max(1, len(jobs) // 16))
+    return [load_file(*job) for job in jobs]
+
+
+def _file_key(rel: str, raw: bytes) -> str:
+    from kg.pickles import code_fingerprint
+
+    h = hashlib.sha256(f"{code_fingerprint()}\0{rel}\0{len(raw)}\0".encode())
+    h.update(raw)
+    return h.hexdigest()
+
+
+def load_corpus(root: Path, *, use_cache: bool = False) -> tuple[Corpus, list[Diagnostic]]:
+    """Load and schema-check every file. Integrity checks come later (kg.validator).
+
+    With ``use_cache``, each file's result is kept under ``build/cache/files/`` keyed by
+    the file's path and bytes (and the kg code), so an unchanged file is never parsed
+    twice and a changed one is parsed again on its own.
+    """
+    from kg.pickles import CACHE_DIR, read_entry, write_entry
+
     corpus = Corpus(str(root))
     diags: list[Diagnostic] = []
     with no_gc():
-        for path in corpus_files(root):
+        paths = corpus_files(root)
+        results: list[FileResult | None] = []
+        jobs: list[tuple[str, str, bytes]] = []
+        pending: list[tuple[int, Path, str]] = []
+        cache_dir = root / CACHE_DIR / "files"
+        for i, path in enumerate(paths):
             rel = _rel(root, path)
             part = _part(root, path)
-            raw, problem = _read(path, rel)
-            if problem:
-                diags.append(problem)
-                corpus.incomplete.add(part)
+            try:
+                raw = path.read_bytes()
+            except OSError as exc:
+                problem = Diagnostic(rel, 1, 1, "KG001", Severity.ERROR,
+                                     f"cannot read file: {exc.strerror or exc}")
+                results.append((part, None, [problem], set(), True))
                 continue
-            assert raw is not None
-            if path.name == BIB_FILE and path.parent == root:
-                text, problem = decode(raw, rel)
-                if text is None:
-                    assert problem is not None
-                    diags.append(problem)
-                    corpus.incomplete.add(part)
-                    continue
-                corpus.references, bib_diags, broken = parse_bibtex(text, rel)
-                diags += bib_diags
-                corpus.invalid |= broken
-                continue
-            data, yaml_diags = load_yaml(raw, rel)
-            diags += yaml_diags
-            if data is None:
-                corpus.incomplete.add(part)
-                continue
-            r = schema.Reader(rel)
-            if part == "entities":
-                for e in schema.read_entities(r, data):
-                    _add(corpus.entities, e.id, e, e.span, r, corpus)
-            elif part == "studies":
-                for s in schema.read_studies(r, data):
-                    if s.key in corpus.studies:
-                        r.error((s.span.line, s.span.column), "KG201",
-                                f"duplicate study record '{s.key}'")
-                    else:
-                        corpus.studies[s.key] = s
-            elif part == "article":
-                corpus.article = schema.read_article(r, data)
-            else:
-                for c in schema.read_claims(r, data):
-                    _add(corpus.claims, c.id, c, c.span, r, corpus)
-            diags += r.diags
-            corpus.invalid |= r.invalid
+            hit = None
+            if use_cache:
+                key = _file_key(rel, raw)
+                entry = cache_dir / f"{key}.pickle"
+                hit = read_entry(entry, key)
+                pending.append((i, entry, key))
+            results.append(hit)  # type: ignore[arg-type]
+            if hit is None:
+                jobs.append((rel, part, raw))
+        fresh = iter(_load_all(jobs))
+        for i, result in enumerate(results):
+            if result is None:
+                results[i] = next(fresh)
+        if use_cache:
+            for i, entry, key in pending:
+                if not entry.exists():
+                    write_entry(entry, key, results[i])
+            _prune(cache_dir, {entry.name for _, entry, _ in pending})
+        for result in results:
+            assert result is not None
+            _merge(corpus, result, diags)
+        if len(corpus.claims) > FREEZE_MIN_CLAIMS:
+            gc.freeze()  # keep the collector from rescanning a large, acyclic corpus
     return corpus, diags
+
+
+def _prune(cache_dir: Path, keep: set[str]) -> None:
+    """Delete cached files of inputs that no longer exist in this form."""
+    try:
+        stale = [p for p in cache_dir.glob("*.pickle") if p.name not in keep]
+        for p in stale:
+            p.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def _merge(corpus: Corpus, result: FileResult, diags: list[Diagnostic]) -> None:
+    part, records, file_diags, invalid, failed = result
+    diags += file_diags
+    corpus.invalid |= invalid
+    if failed:
+        corpus.incomplete.add(part)
+        return
+    if part == "references":
+        corpus.references = records
+    elif part == "article":
+        corpus.article = records
+    elif part == "studies":
+        for s in records:
+            if s.key in corpus.studies:
+                diags.append(Diagnostic(s.span.file, s.span.line, s.span.column, "KG201",
+                                        Severity.ERROR, f"duplicate study record '{s.key}'"))
+            else:
+                corpus.studies[s.key] = s
+    else:
+        table = corpus.entities if part == "entities" else corpus.claims
+        for obj in records:
+            _add(table, obj.id, obj, obj.span, diags, corpus)
 
 
 def _part(root: Path, path: Path) -> str:
@@ -143,14 +237,14 @@ def _part(root: Path, path: Path) -> str:
     return "claims"
 
 
-def _add(table: dict[str, _T], key: str, obj: _T, span: Span, r: schema.Reader,
+def _add(table: dict[str, _T], key: str, obj: _T, span: Span, diags: list[Diagnostic],
          corpus: Corpus) -> None:
     """Add an entity or claim unless its id is taken (ids are unique across both)."""
     first = corpus.entities.get(key) or corpus.claims.get(key)
     if first is not None:
         where = first.span
-        r.error((span.line, span.column), "KG201",
-                f"duplicate id '{key}' (first at {where.file}:{where.line})",
-                "rename one of them, or merge them")
+        diags.append(Diagnostic(span.file, span.line, span.column, "KG201", Severity.ERROR,
+                                f"duplicate id '{key}' (first at {where.file}:{where.line})",
+                                "rename one of them, or merge them"))
         return
     table[key] = obj

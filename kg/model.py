@@ -2,9 +2,28 @@
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+_C = TypeVar("_C", bound=type)
 
 
+def _fast_pickle(cls: _C) -> _C:
+    """Pickle as ``cls(*fields)``: about twice as fast as the dataclass default for slots."""
+    slots: tuple[str, ...] = getattr(cls, "__slots__")  # noqa: B009 - mypy cannot see it
+    get = operator.attrgetter(*slots)
+    if len(slots) == 1:
+        def reduce(self: Any) -> tuple[Any, tuple[Any, ...]]:
+            return (self.__class__, (get(self),))
+    else:
+        def reduce(self: Any) -> tuple[Any, tuple[Any, ...]]:
+            return (self.__class__, get(self))
+    setattr(cls, "__reduce__", reduce)  # noqa: B010 - a class attribute set by a decorator
+    return cls
+
+
+@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Span:
     """A 1-based position in a corpus file (path relative to the corpus root, POSIX)."""
@@ -17,6 +36,7 @@ class Span:
         return f"{self.file}:{self.line}:{self.column}"
 
 
+@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Entity:
     id: str
@@ -30,6 +50,7 @@ class Entity:
     xref_spans: tuple[Span, ...] = ()
 
 
+@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Statistic:
     measure: str
@@ -42,6 +63,7 @@ class Statistic:
     groups: tuple[tuple[str, float], ...] = ()
 
 
+@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Evidence:
     study: str
@@ -53,6 +75,7 @@ class Evidence:
     study_span: Span | None = None
 
 
+@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class SourceLocator:
     section: str
@@ -72,6 +95,7 @@ class SourceLocator:
         return s
 
 
+@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Acknowledgement:
     claim: str
@@ -79,6 +103,7 @@ class Acknowledgement:
     span: Span
 
 
+@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Claim:
     id: str
@@ -103,6 +128,7 @@ class Claim:
     cite_spans: tuple[Span, ...] = ()
 
 
+@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class CitationIssue:
     field: str
@@ -111,12 +137,14 @@ class CitationIssue:
     note: str | None = None
 
 
+@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Erratum:
     note: str
     doi: str | None = None
 
 
+@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Study:
     key: str
@@ -132,6 +160,7 @@ class Study:
     notes: str | None = None
 
 
+@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Reference:
     """A BibTeX entry. ``fields`` keys are lower-case; values have braces stripped."""
@@ -172,6 +201,7 @@ class Reference:
         return f"{names[0]} et al. {year}"
 
 
+@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Paragraph:
     section: str
@@ -181,6 +211,7 @@ class Paragraph:
     span: Span
 
 
+@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Article:
     title: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from kg.checks import bibliography, identifiers, integrity, types
+from kg.checks import bibliography, consistency, identifiers, integrity, types
 from kg.corpus import load_corpus
 from kg.diagnostics import Diagnostic, sort_diagnostics
 from kg.model import Corpus
@@ -17,12 +17,16 @@ CHECKS: tuple[Check, ...] = (
     bibliography.check,
     identifiers.check,
     types.check,
+    consistency.check,
 )
 
 
-def validate(root: Path) -> tuple[Corpus, list[Diagnostic]]:
-    """Load the corpus at ``root`` and run every check. Never raises on bad input."""
-    corpus, diags = load_corpus(root)
+def validate(root: Path, *, use_cache: bool = False) -> tuple[Corpus, list[Diagnostic]]:
+    """Load the corpus at ``root`` and run every check. Never raises on bad input.
+
+    ``use_cache`` keeps each file's parse under build/cache/ (see kg.corpus.load_corpus).
+    """
+    corpus, diags = load_corpus(root, use_cache=use_cache)
     for check in CHECKS:
         diags.extend(check(corpus))
     return corpus, sort_diagnostics(diags)

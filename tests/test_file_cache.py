@@ -1,0 +1,71 @@
+"""The per-file parse cache under build/cache/files/: correct, invalidated, self-healing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import kg.corpus as corpus_module
+from kg.validator import validate
+
+EXTRA = """claims:
+  - id: walking-lowers-bone-loss
+    statement: Walking lowers bone loss.
+    subject: walkng
+    predicate: decreases
+    object: bone-loss
+    certainty: suggested
+    source: {section: basics, paragraph: 2}
+"""
+
+
+def entries(root: Path) -> list[Path]:
+    return sorted((root / "build" / "cache" / "files").glob("*.pickle"))
+
+
+def test_cached_result_equals_fresh_parse(valid_corpus: Path) -> None:
+    fresh = validate(valid_corpus)
+    first = validate(valid_corpus, use_cache=True)
+    assert len(entries(valid_corpus)) == 6  # references.bib and five YAML files
+    again = validate(valid_corpus, use_cache=True)
+    assert first[1] == again[1] == fresh[1]
+    assert again[0].claims == fresh[0].claims
+    assert again[0].references.keys() == fresh[0].references.keys()
+
+
+def test_a_changed_file_is_parsed_again(valid_corpus: Path) -> None:
+    validate(valid_corpus, use_cache=True)
+    before = {p.name for p in entries(valid_corpus)}
+    (valid_corpus / "claims" / "extra.yaml").write_text(EXTRA, encoding="utf-8")
+    _, diags = validate(valid_corpus, use_cache=True)
+    assert [(d.file, d.code) for d in diags] == [("claims/extra.yaml", "KG202")]
+    after = {p.name for p in entries(valid_corpus)}
+    assert len(after - before) == 1 and before <= after
+    (valid_corpus / "claims" / "extra.yaml").unlink()
+    _, diags = validate(valid_corpus, use_cache=True)
+    assert diags == []
+    assert {p.name for p in entries(valid_corpus)} == before  # the stale entry is pruned
+
+
+def test_corrupt_entries_are_ignored(valid_corpus: Path) -> None:
+    validate(valid_corpus, use_cache=True)
+    for path in entries(valid_corpus):
+        path.write_bytes(path.read_bytes()[:40])
+    corpus, diags = validate(valid_corpus, use_cache=True)
+    assert diags == [] and len(corpus.claims) == 6
+
+
+def test_cache_off_writes_nothing(valid_corpus: Path) -> None:
+    validate(valid_corpus)
+    assert not (valid_corpus / "build").exists()
+
+
+def test_parallel_parse_gives_the_serial_result(valid_corpus: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    (valid_corpus / "claims" / "extra.yaml").write_text(EXTRA, encoding="utf-8")
+    serial = validate(valid_corpus)
+    monkeypatch.setattr(corpus_module, "PARALLEL_MIN_BYTES", 1)
+    parallel = validate(valid_corpus)
+    assert parallel[1] == serial[1]
+    assert parallel[0].claims == serial[0].claims

@@ -174,13 +174,63 @@ CODES: dict[str, Code] = {
              "An xref is not of the form PREFIX:local-id.",
              "claims/entities.yaml:7:13: error KG403 'rankl' is not a CURIE",
              "Write it as PREFIX:ID, for example HGNC:11926."),
-        # -- type rules -----------------------------------------------------------------------------
+        # -- type rules --------------------------------------------------------------------------
         Code("KG501", "predicate-role-mismatch", E,
              "A predicate links entities whose roles it does not fit (docs/format.md, "
              "Predicates).",
              "claims/x.yaml:7:16: error KG501 'increases' cannot have an intervention as object "
              "('exercise')",
              "Choose another predicate, or check the entity's role."),
+        # -- consistency (issue 6) -----------------------------------------------------------------
+        Code("KG601", "direct-contradiction", E,
+             "Two claims on the same subject and object have predicates of opposite sign "
+             "(+ against -) in overlapping context: each qualifier (population, context, dose, "
+             "duration) is the same or missing from one of them. Reported at the later claim.",
+             "claims/b.yaml:9:16: error KG601 claim 'ai-raises-opg' (aromatase-inhibitor "
+             "increases opg, +) contradicts claim 'ai-lowers-opg' (aromatase-inhibitor decreases "
+             "opg, -) at claims/a.yaml:3:5",
+             "Correct one claim, qualify both (population, context, dose, duration), set "
+             "`superseded_by` on the older one, or add `acknowledges: [{claim, reason}]`."),
+        Code("KG602", "chain-contradiction", E,
+             "A causal claim A -> C disagrees in sign with a chain of two to four causal "
+             "claims A -> B -> ... -> C. Associational and structural predicates and "
+             "`no-effect-on` links do not form chains; superseded claims take no part.",
+             "claims/a.yaml:14:16: error KG602 claim 'ai-lowers-rankl' says aromatase-inhibitor "
+             "decreases rankl (net -), but the causal chain aromatase-inhibitor -> estrogen -> "
+             "rankl gives net +: 'ai-lowers-estrogen' (-), 'estrogen-lowers-rankl' (-)",
+             "Correct the stated claim or a link, set `superseded_by` on the one replaced, or "
+             "add `acknowledges` between the stated claim and a link, with the reason."),
+        Code("KG603", "unsupported-link", Severity.INFO,
+             "A causal claim whose evidence is all null or contradicting (status unsupported, "
+             "or contested with no supporting line) is a link in a 2-4 step causal chain that "
+             "connects the two ends of another signed claim. A finding about the evidence, "
+             "not a corpus defect: info, so --strict does not fail on it.",
+             "claims/a.yaml:20:5: info KG603 claim 'walking-raises-bmd' (walking increases "
+             "bmd) has only null evidence, yet 1 claim rests on chains through it: "
+             "'walking-lowers-fracture' by walking-raises-bmd -> bmd-lowers-fracture",
+             "Find supporting evidence, weaken the claim, or revisit the chains that use it."),
+        Code("KG604", "contradictory-cycle", E,
+             "A cycle of up to four causal claims closes with an odd number of negative links, "
+             "so an entity would both raise and lower itself. Reported once, at the claim with "
+             "the smallest id.",
+             "claims/a.yaml:3:16: error KG604 causal cycle x -> y -> x closes with 1 negative "
+             "link (net -): 'x-raises-y' (+), 'y-lowers-x' (-)",
+             "Correct a link; for a real feedback loop, add `acknowledges` between two of its "
+             "claims saying so."),
+        Code("KG605", "orphan-entity", W,
+             "An entity that no claim uses as subject or object. (Orphan checks wait until "
+             "every record loads.)",
+             "claims/entities.yaml:40:7: warning KG605 entity 'calcitonin' is not used by any "
+             "claim",
+             "Use it in a claim, or delete it."),
+        Code("KG606", "orphan-study", W,
+             "A study record that no evidence line uses and the article does not cite "
+             "(`article_cites`, or the outline's `references`). A study the article cites "
+             "without an evidence line is not an orphan; `kg audit` reports it as "
+             "misattributed.",
+             "claims/studies.yaml:30:3: warning KG606 study 'smith2020' is used by no evidence "
+             "line and cited nowhere in the article",
+             "Add an evidence line from it, or delete the record."),
     )
 }
 

@@ -29,6 +29,8 @@ from kg.model import (
 )
 from kg.yamlfile import Mark, PosDict, PosList
 
+#: Stands in ``Reader.invalid`` for a dropped record that has no usable id.
+UNNAMED = "<unnamed>"
 ID_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 _P_BOUND = re.compile(r"^\s*[<>≤≥=]\s*(0?\.\d+|1(\.0+)?|\d\.\d+e-?\d+)\s*$")
 
@@ -259,8 +261,8 @@ def read_entities(r: Reader, data: Any) -> list[Entity]:
         if complete and eid and label and role and kind:
             out.append(Entity(eid, label, role, kind, r.span(d.key_mark("id")), tuple(xrefs),
                               tuple(synonyms), description, tuple(xref_spans)))
-        elif isinstance(d.get("id"), str):
-            r.invalid.add(d["id"])
+        else:
+            r.invalid.add(d["id"] if isinstance(d.get("id"), str) else UNNAMED)
     return out
 
 
@@ -526,8 +528,7 @@ def read_claims(r: Reader, data: Any) -> list[Claim]:
                     ("population", "context", "dose", "duration", "superseded_by", "notes")}
         if not (complete and cid and statement and subject and predicate and obj and certainty
                 and source):
-            if isinstance(d.get("id"), str):
-                r.invalid.add(d["id"])
+            r.invalid.add(d["id"] if isinstance(d.get("id"), str) else UNNAMED)
             continue
         spans = {k: r.span(d.value_mark(k)) for k in _SPANNED if k in d}
         out.append(Claim(

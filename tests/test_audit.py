@@ -1,0 +1,170 @@
+"""`kg audit` (kg/audit.py): the article's claims against their evidence."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli import cli
+from kg.audit import audit, render_json, render_markdown, render_text, to_dict
+from kg.corpus import load_corpus
+from kg.diagnostics import Severity
+from kg.validator import validate
+
+REPO = Path(__file__).parent.parent
+VALID = Path(__file__).parent / "corpora" / "valid"
+
+
+def findings(root: Path) -> set[tuple[str, str]]:
+    corpus, _ = load_corpus(root)
+    return {(f.category, f.claim) for f in audit(corpus).findings}
+
+
+def test_valid_corpus_findings() -> None:
+    assert findings(VALID) == {
+        # asserted, but its only study (an RCT) found no effect
+        ("overstated", "walking-raises-density"),
+        # ...and the study the article cites for it does not support it
+        ("misattributed", "walking-raises-density"),
+        # asserted, supported only by a cell study
+        ("overstated", "hormone-x-raises-protein-p"),
+        # no reference in the article
+        ("uncited", "drug-d-lowers-hormone-x"),
+        ("uncited", "hormone-x-raises-protein-p"),
+        ("uncited", "protein-p-limits-bone-loss"),
+        ("uncited", "bone-loss-lowers-density"),
+    }
+
+
+def test_valid_corpus_summary_and_citation_errors() -> None:
+    corpus, _ = load_corpus(VALID)
+    a = audit(corpus)
+    s = a.summary
+    assert (s.claims, s.supported, s.overstated, s.uncited, s.misattributed,
+            s.citation_errors) == (6, 2, 2, 4, 1, 1)
+    [e] = a.citation_errors
+    assert (e.study, e.field, e.cited, e.actual) == ("alpha2020trial", "author", "Omega, O.",
+                                                     "Alpha, Ann")
+    assert e.cited_by == ("walking-raises-density",)
+
+
+def test_open_question_is_not_uncited_and_hedged_is_not_overstated(tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / "c"
+    shutil.copytree(VALID, root)
+    mech = root / "claims" / "mechanism.yaml"
+    text = mech.read_text(encoding="utf-8")
+    text = text.replace("statement: Drug D lowers hormone X.\n    subject: drug-d\n"
+                        "    predicate: decreases\n    object: hormone-x\n"
+                        "    certainty: asserted",
+                        "statement: Drug D lowers hormone X.\n    subject: drug-d\n"
+                        "    predicate: decreases\n    object: hormone-x\n"
+                        "    certainty: open-question")
+    text = text.replace("object: protein-p\n    certainty: asserted",
+                        "object: protein-p\n    certainty: suggested")
+    mech.write_text(text, encoding="utf-8")
+    got = findings(root)
+    assert ("uncited", "drug-d-lowers-hormone-x") not in got
+    assert ("overstated", "hormone-x-raises-protein-p") not in got
+    assert ("uncited", "hormone-x-raises-protein-p") in got
+
+
+def test_findings_follow_the_article_order() -> None:
+    corpus, _ = load_corpus(VALID)
+    paras = [(f.section, f.paragraph) for f in audit(corpus).findings]
+    assert paras == sorted(paras)
+
+
+def test_renderers() -> None:
+    corpus, _ = load_corpus(VALID)
+    a = audit(corpus)
+    text = render_text(a)
+    assert "Basics [basics]" in text and "¶2" in text
+    assert "alpha2020trial (Alpha et al. 2020): author cited as 'Omega, O.'" in text
+    md = render_markdown(a)
+    assert md.startswith("# Article audit: A test article about drug D and bone\n")
+    assert "| Alpha et al. 2020 (`alpha2020trial`) | author | Omega, O. | Alpha, Ann |  |" in md
+    assert "- **overstated** `walking-raises-density`" in md
+    doc = json.loads(render_json(a))
+    assert doc == json.loads(json.dumps(to_dict(a)))
+    assert doc["summary"]["supported_share"] == round(2 / 6, 4)
+    assert {f["category"] for f in doc["findings"]} == {"overstated", "uncited",
+                                                         "misattributed"}
+    assert set(doc["findings"][0]) == {"category", "claim", "statement", "certainty",
+                                       "section", "section_title", "paragraph", "locator",
+                                       "status", "level", "reason", "studies"}
+
+
+def test_cli_json_equals_library(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["audit", "--root", str(VALID), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    corpus, _ = load_corpus(VALID)
+    assert json.loads(result.stdout) == to_dict(audit(corpus))
+
+
+def test_cli_writes_file(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "audit.md"
+    result = runner.invoke(cli, ["audit", "--root", str(VALID), "--format", "markdown",
+                                 "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    corpus, _ = load_corpus(VALID)
+    assert out.read_text(encoding="utf-8") == render_markdown(audit(corpus))
+    assert result.stdout == ""
+    assert [p.name for p in tmp_path.iterdir()] == ["audit.md"]
+
+
+def test_cli_unwritable_output_is_a_fatal_error(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "missing-folder" / "audit.md"
+    result = runner.invoke(cli, ["audit", "--root", str(VALID), "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert "kg: error: cannot write" in result.stderr
+
+
+# -- the real article -----------------------------------------------------------------------------
+
+
+def _real_corpus() -> Path:
+    if not (REPO / "claims" / "entities.yaml").is_file():
+        pytest.skip("the real corpus (claims/) is not written yet")
+    _, diags = validate(REPO)
+    if any(d.severity == Severity.ERROR for d in diags):
+        pytest.skip("the real corpus does not validate yet (run 'kg validate')")
+    return REPO
+
+
+def test_docs_audit_is_current() -> None:
+    root = _real_corpus()
+    corpus, _ = load_corpus(root)
+    doc = REPO / "docs" / "audit.md"
+    assert doc.is_file(), "run: kg audit --format markdown -o docs/audit.md"
+    assert doc.read_text(encoding="utf-8") == render_markdown(audit(corpus)), (
+        "docs/audit.md is stale; run: kg audit --format markdown -o docs/audit.md")
+
+
+def test_real_audit_names_the_known_problems() -> None:
+    root = _real_corpus()
+    corpus, _ = load_corpus(root)
+    a = audit(corpus)
+    overstated = [f for f in a.findings if f.category in ("overstated", "misattributed")]
+
+    def named(study: str, *words: str) -> bool:
+        return any(study in f.studies and all(w.lower() in (f.reason + f.statement).lower()
+                                              for w in words) for f in overstated)
+
+    # the HOPE trial found no BMD difference
+    assert named("thomas2017exercise", "BMD", "null")
+    # Kwan: overall activity showed no association with fracture
+    assert named("kwan2021lifestyle", "overall", "null")
+    # magnesium and femoral-neck BMD: only a trend
+    assert any("magnesium" in f.claim and "femoral" in f.statement.lower()
+               for f in overstated)
+    errors = {(e.study, e.field) for e in a.citation_errors}
+    assert {("kwan2021lifestyle", "volume"), ("kwan2021lifestyle", "issue"),
+            ("kwan2021lifestyle", "pages")} <= errors
+    assert ("thomas2017exercise", "author") in errors
+    [rusu] = {k for k, _ in errors if k.startswith("rusu")}
+    assert {(rusu, "issue"), (rusu, "article-number")} <= errors

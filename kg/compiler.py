@@ -1,52 +1,63 @@
-"""Compile a corpus into RDF triples: deterministic, no blank nodes, flat IRIs (docs/rdf.md).
+"""Compile a corpus into RDF: deterministic, no blank nodes, flat IRIs (docs/rdf.md).
 
 The API (other modules and commands call these):
 
+    compile_text(corpus, base, cache=None) -> CompiledGraph
+        The whole graph as Turtle text: ``.chunks()`` (bytes, in pieces), ``.turtle()``,
+        ``.triples`` (the count). Subjects sorted by IRI, each subject's triples in a fixed
+        order; byte-identical to pyoxigraph's Turtle writer on compile_graph's triples.
+        ``cache``: a folder of per-file compiled parts (kg.build_cache), for rebuilds.
     compile_graph(corpus: Corpus, base: str) -> list[pyoxigraph.Triple]
-        The whole graph, in canonical order: subjects sorted by IRI, each subject's
-        triples in a fixed order. Same corpus -> same list, whatever the file order or
-        hash seed. ``corpus`` should validate clean (kg.validator.validate).
-    compile_nanopubs(corpus: Corpus, base: str) -> list[pyoxigraph.Quad]
-        One nanopublication per claim (head, assertion, provenance, pubinfo graphs).
-    build(root: Path, base: str | None = None) -> Build
-        validate + compile: ``Build(corpus, diagnostics, base, triples)``; ``triples`` is
-        None when the corpus has errors. ``base`` None means [tool.kg] base or the default.
+        The same graph as pyoxigraph triples, in the same canonical order. Same corpus ->
+        same list, whatever the file order or hash seed. ``corpus`` should validate clean
+        (kg.validator.validate).
+    nanopubs_text(corpus, base) -> bytes / compile_nanopubs(corpus, base) -> list[Quad]
+        One nanopublication per claim (head, assertion, provenance, pubinfo graphs), as
+        TriG text or as quads.
+    build(root: Path, base: str | None = None, cache: bool = False) -> Build
+        validate, then compile on demand: ``Build.corpus``, ``.diagnostics``, ``.base``,
+        ``.ok``, ``.graph`` (CompiledGraph) and ``.triples``; graph and triples are None
+        when the corpus has errors. ``base`` None means [tool.kg] base or the default;
+        ``cache`` keeps compiled parts under <root>/build/cache/compiled/.
     to_store(triples) -> pyoxigraph.Store     an in-memory store, for SPARQL
     to_rdflib(triples) -> rdflib.Graph        for pySHACL and rdflib users (slow on big graphs)
 
-pyoxigraph is imported here at module level: the CLI imports this module lazily, inside
-the commands that need a graph.
+How: the compiler writes Turtle text directly (kg.turtle, about ten times cheaper than
+building pyoxigraph terms and triples from Python), one *part* per input file: the
+entities of one file, the claims of one file (with their evidence lines, statistics,
+groups and acknowledgements), the references with their studies, and the article (its
+citations and paragraphs, which depend on every claim). A part is a list of closed
+subject blocks sorted by subject; a claim's plain triple (``entity:A kgv:increases
+entity:B``) lands on the block of its subject entity, so claims' parts carry those apart
+and :func:`_assemble` appends them to the entity blocks in claim-id order. Assembling
+is a merge of sorted blocks, so a part can be cached and reused (kg.build_cache).
+
+pyoxigraph is imported only inside functions that need it (it is cheap, 15 ms).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
-
-from pyoxigraph import Literal, NamedNode, Quad, Store, Triple
 
 from kg import namespaces as ns
 from kg.diagnostics import Diagnostic, Severity
 from kg.evidence import assess
 from kg.model import Claim, Corpus, Entity, Evidence, Reference, Statistic, Study
+from kg.turtle import Renderer, extend_block, open_block
 
 if TYPE_CHECKING:
     import rdflib
+    from pyoxigraph import Quad, Store, Triple
 
-Term = NamedNode | Literal
+T = TypeVar("T")
 
 ARTICLE = "article"
 AGENT = "agent/kg"
-
-_XSD_STRING = NamedNode(ns.XSD + "string")
-_XSD_INTEGER = NamedNode(ns.XSD + "integer")
-_XSD_DOUBLE = NamedNode(ns.XSD + "double")
-_XSD_GYEAR = NamedNode(ns.XSD + "gYear")
-_XSD_GYEARMONTH = NamedNode(ns.XSD + "gYearMonth")
 
 _IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
 _YEAR = re.compile(r"^\d{4}$")
@@ -85,104 +96,139 @@ def xref_iri(curie: str) -> str | None:
     return iri_escape(found) if found else None
 
 
-def _double(x: float) -> Literal:
+def _double_text(x: float) -> str:
     text = repr(float(x))
-    text = {"inf": "INF", "-inf": "-INF", "nan": "NaN"}.get(text, text)
-    return Literal(text, datatype=_XSD_DOUBLE)
-
-
-def _int(n: int) -> Literal:
-    return Literal(str(n), datatype=_XSD_INTEGER)
+    return {"inf": "INF", "-inf": "-INF", "nan": "NaN"}.get(text, text)
 
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "journal"
 
 
-class _Terms:
-    """NamedNodes of one base IRI, made once."""
+#: An id that is its own IRI segment and its own Turtle local name (the common case).
+_FAST_ID = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?\Z")
 
-    def __init__(self, base: str) -> None:
+
+class _Rendered(dict[Any, str]):
+    """A dict that renders (and keeps) the text of a key on first use."""
+
+    def __init__(self, render: Callable[[Any], str]) -> None:
+        super().__init__()
+        self.render = render
+
+    def __missing__(self, key: Any) -> str:
+        text: str = self.render(key)
+        self[key] = text
+        return text
+
+
+class _Terms:
+    """Turtle text of the terms of one base IRI, made once (see kg.turtle)."""
+
+    def __init__(self, base: str, r: Renderer) -> None:
         self.base = base
+        self.r = r
         v = ns.vocab_ns(base)
         self.v = v
-        n = NamedNode
-        self.type = n(ns.RDF + "type")
-        self.rdf_subject = n(ns.RDF + "subject")
-        self.rdf_predicate = n(ns.RDF + "predicate")
-        self.rdf_object = n(ns.RDF + "object")
-        self.Statement = n(ns.RDF + "Statement")
-        self.Seq = n(ns.RDF + "Seq")
-        self.label = n(ns.RDFS + "label")
-        self.comment = n(ns.RDFS + "comment")
-        self.sameAs = n(ns.OWL + "sameAs")
-        self.schema_sameAs = n(ns.SCHEMA + "sameAs")
-        self.schema_Claim = n(ns.SCHEMA + "Claim")
-        self.Concept = n(ns.SKOS + "Concept")
-        self.prefLabel = n(ns.SKOS + "prefLabel")
-        self.altLabel = n(ns.SKOS + "altLabel")
-        self.definition = n(ns.SKOS + "definition")
-        self.exactMatch = n(ns.SKOS + "exactMatch")
-        self.identifier = n(ns.DCTERMS + "identifier")
-        self.title = n(ns.DCTERMS + "title")
-        self.creator = n(ns.DCTERMS + "creator")
-        self.issued = n(ns.DCTERMS + "issued")
-        self.isPartOf = n(ns.DCTERMS + "isPartOf")
-        self.description = n(ns.DCTERMS + "description")
-        self.source = n(ns.DCTERMS + "source")
-        self.dcterms_type = n(ns.DCTERMS + "type")
-        self.wasDerivedFrom = n(ns.PROV + "wasDerivedFrom")
-        self.wasAttributedTo = n(ns.PROV + "wasAttributedTo")
-        self.Agent = n(ns.PROV + "Agent")
-        self.SoftwareAgent = n(ns.PROV + "SoftwareAgent")
-        self.cites = n(ns.CITO + "cites")
-        self.citesAsEvidence = n(ns.CITO + "citesAsEvidence")
-        self.Citation = n(ns.CITO + "Citation")
-        self.hasCitingEntity = n(ns.CITO + "hasCitingEntity")
-        self.hasCitedEntity = n(ns.CITO + "hasCitedEntity")
-        self.hasCitationCharacterization = n(ns.CITO + "hasCitationCharacterization")
-        self.AcademicArticle = n(ns.BIBO + "AcademicArticle")
-        self.bibo_Article = n(ns.BIBO + "Article")
-        self.Document = n(ns.BIBO + "Document")
-        self.Journal = n(ns.BIBO + "Journal")
-        self.authorList = n(ns.BIBO + "authorList")
-        self.volume = n(ns.BIBO + "volume")
-        self.pages = n(ns.BIBO + "pages")
-        self.pageStart = n(ns.BIBO + "pageStart")
-        self.pageEnd = n(ns.BIBO + "pageEnd")
-        self.doi = n(ns.BIBO + "doi")
-        self.pmid = n(ns.BIBO + "pmid")
-        self.JournalArticle = n(ns.FABIO + "JournalArticle")
-        self.hasPublicationYear = n(ns.FABIO + "hasPublicationYear")
-        self.hasPubMedCentralId = n(ns.FABIO + "hasPubMedCentralId")
-        self.EvidenceLine = n(ns.OBO + "SEPIO_0000002")
-        self.has_evidence_line = n(ns.OBO + "SEPIO_0000006")
-        self.evidence_direction = n(ns.OBO + "SEPIO_0000183")
-        self.Nanopublication = n(ns.NP + "Nanopublication")
-        self.hasAssertion = n(ns.NP + "hasAssertion")
-        self.hasProvenance = n(ns.NP + "hasProvenance")
-        self.hasPublicationInfo = n(ns.NP + "hasPublicationInfo")
-        self.np_Assertion = n(ns.NP + "Assertion")
-        self.np_Provenance = n(ns.NP + "Provenance")
-        self.np_PublicationInfo = n(ns.NP + "PublicationInfo")
-        self._v: dict[str, NamedNode] = {}
-        self._ext: dict[str, NamedNode] = {}
+        p = r.predicate
+        o = r.iri
+        self.type = p(ns.RDF + "type")
+        self.rdf_subject = p(ns.RDF + "subject")
+        self.rdf_predicate = p(ns.RDF + "predicate")
+        self.rdf_object = p(ns.RDF + "object")
+        self.Statement = o(ns.RDF + "Statement")
+        self.Seq = o(ns.RDF + "Seq")
+        self.label = p(ns.RDFS + "label")
+        self.comment = p(ns.RDFS + "comment")
+        self.sameAs = p(ns.OWL + "sameAs")
+        self.schema_sameAs = p(ns.SCHEMA + "sameAs")
+        self.schema_Claim = o(ns.SCHEMA + "Claim")
+        self.Concept = o(ns.SKOS + "Concept")
+        self.prefLabel = p(ns.SKOS + "prefLabel")
+        self.altLabel = p(ns.SKOS + "altLabel")
+        self.definition = p(ns.SKOS + "definition")
+        self.exactMatch = p(ns.SKOS + "exactMatch")
+        self.identifier = p(ns.DCTERMS + "identifier")
+        self.title = p(ns.DCTERMS + "title")
+        self.creator = p(ns.DCTERMS + "creator")
+        self.issued = p(ns.DCTERMS + "issued")
+        self.isPartOf = p(ns.DCTERMS + "isPartOf")
+        self.description = p(ns.DCTERMS + "description")
+        self.source = p(ns.DCTERMS + "source")
+        self.dcterms_type = p(ns.DCTERMS + "type")
+        self.wasDerivedFrom = p(ns.PROV + "wasDerivedFrom")
+        self.wasAttributedTo = p(ns.PROV + "wasAttributedTo")
+        self.Agent = o(ns.PROV + "Agent")
+        self.SoftwareAgent = o(ns.PROV + "SoftwareAgent")
+        self.cites = p(ns.CITO + "cites")
+        self.citesAsEvidence = p(ns.CITO + "citesAsEvidence")
+        self.Citation = o(ns.CITO + "Citation")
+        self.hasCitingEntity = p(ns.CITO + "hasCitingEntity")
+        self.hasCitedEntity = p(ns.CITO + "hasCitedEntity")
+        self.hasCitationCharacterization = p(ns.CITO + "hasCitationCharacterization")
+        self.AcademicArticle = o(ns.BIBO + "AcademicArticle")
+        self.bibo_Article = o(ns.BIBO + "Article")
+        self.Document = o(ns.BIBO + "Document")
+        self.Journal = o(ns.BIBO + "Journal")
+        self.authorList = p(ns.BIBO + "authorList")
+        self.volume = p(ns.BIBO + "volume")
+        self.pages = p(ns.BIBO + "pages")
+        self.pageStart = p(ns.BIBO + "pageStart")
+        self.pageEnd = p(ns.BIBO + "pageEnd")
+        self.doi = p(ns.BIBO + "doi")
+        self.pmid = p(ns.BIBO + "pmid")
+        self.JournalArticle = o(ns.FABIO + "JournalArticle")
+        self.hasPublicationYear = p(ns.FABIO + "hasPublicationYear")
+        self.hasPubMedCentralId = p(ns.FABIO + "hasPubMedCentralId")
+        self.EvidenceLine = o(ns.OBO + "SEPIO_0000002")
+        self.has_evidence_line = p(ns.OBO + "SEPIO_0000006")
+        self.evidence_direction = p(ns.OBO + "SEPIO_0000183")
+        self.Nanopublication = o(ns.NP + "Nanopublication")
+        self.hasAssertion = p(ns.NP + "hasAssertion")
+        self.hasProvenance = p(ns.NP + "hasProvenance")
+        self.hasPublicationInfo = p(ns.NP + "hasPublicationInfo")
+        self.np_Assertion = o(ns.NP + "Assertion")
+        self.np_Provenance = o(ns.NP + "Provenance")
+        self.np_PublicationInfo = o(ns.NP + "PublicationInfo")
+        self.K = _Rendered(lambda local: r.predicate(v + local))
+        self.D = _Rendered(lambda x: r.typed(_double_text(x), ns.XSD + "double"))
+        self.lit = r.string
+        self._folders: dict[str, str | None] = {}
+        for folder in ns.FOLDERS:
+            found = r.folder(f"{base}{folder}/")
+            self._folders[folder] = found[0] + ":" if found else None
 
-    def k(self, local: str) -> NamedNode:
-        """A term of our vocabulary, ``<base>vocab#local``."""
-        node = self._v.get(local)
-        if node is None:
-            node = self._v[local] = NamedNode(self.v + local)
-        return node
+    def k(self, local: str) -> str:
+        """A term of our vocabulary, ``<base>vocab#local`` (predicate or object)."""
+        text: str = self.K[local]
+        return text
 
-    def ext(self, iri: str) -> NamedNode:
-        node = self._ext.get(iri)
-        if node is None:
-            node = self._ext[iri] = NamedNode(iri)
-        return node
+    def ext(self, iri: str) -> str:
+        return self.r.iri(iri)
 
-    def node(self, folder: str, local: str) -> str:
-        return f"{self.base}{folder}/{seg(local)}"
+    def node(self, folder: str, local: str) -> tuple[str, str]:
+        """``(IRI, Turtle text)`` of ``<base><folder>/<local>`` (``local`` escaped by seg)."""
+        if _FAST_ID.match(local):
+            name = self._folders[folder]
+            iri = f"{self.base}{folder}/{local}"
+            return iri, (name + local if name is not None else self.r.iri(iri))
+        iri = f"{self.base}{folder}/{seg(local)}"
+        return iri, self.r.iri(iri)
+
+    def node_raw(self, folder: str, segment: str) -> tuple[str, str]:
+        """Like :meth:`node` for a segment that is already escaped."""
+        iri = f"{self.base}{folder}/{segment}"
+        name = self._folders[folder]
+        if name is not None and _FAST_ID.match(segment):
+            return iri, name + segment
+        return iri, self.r.iri(iri)
+
+    def double(self, x: float) -> str:
+        text: str = self.D[x]
+        return text
+
+    def int(self, n: int) -> str:
+        return self.r.typed(str(n), ns.XSD + "integer")
 
 
 def role_class(role: str) -> str:
@@ -194,456 +240,697 @@ def concept(scheme: str, value: str) -> str:
     return f"{scheme}-{value}"
 
 
-class _Blocks:
-    """Triples grouped by subject IRI; emitted with subjects sorted."""
+class _Sink:
+    """Triples grouped by subject: ``blocks[iri] = [subject text, p1, o1, p2, o2, ...]``
+    in the order added (Turtle text; see kg.turtle.block)."""
+
+    __slots__ = ("blocks",)
 
     def __init__(self) -> None:
-        self.by_subject: dict[str, list[tuple[NamedNode, Term]]] = {}
-        self._once: set[tuple[str, NamedNode, Term]] = set()
+        self.blocks: dict[str, list[str]] = {}
 
-    def add(self, s: str, p: NamedNode, o: Term) -> None:
-        pairs = self.by_subject.get(s)
-        if pairs is None:
-            self.by_subject[s] = [(p, o)]
-        else:
-            pairs.append((p, o))
+    def at(self, iri: str, text: str) -> list[str]:
+        b = self.blocks.get(iri)
+        if b is None:
+            b = self.blocks[iri] = [text]
+        return b
 
-    def text(self, s: str, p: NamedNode, value: str | None) -> None:
-        if value is not None and value != "":
-            self.add(s, p, Literal(value))
+    def sorted_blocks(self) -> tuple[list[str], list[list[str]]]:
+        """Subjects with at least one triple, sorted, and their blocks."""
+        keys = sorted(k for k, b in self.blocks.items() if len(b) > 1)
+        return keys, [self.blocks[k] for k in keys]
 
-    def add_once(self, s: str, p: NamedNode, o: Term) -> None:
-        """``add``, skipping a triple added before with add_once (for the few places where
-        the corpus can repeat one: shared journals, repeated synonyms or xrefs...)."""
-        key = (s, p, o)
-        if key not in self._once:
-            self._once.add(key)
-            self.add(s, p, o)
 
-    def triples(self) -> list[Triple]:
-        out: list[Triple] = []
-        append = out.append
-        for s in sorted(self.by_subject):
-            sn = NamedNode(s)
-            for p, o in self.by_subject[s]:
-                append(Triple(sn, p, o))
-        return out
+def _text(b: list[str], p: str, value: str | None, lit: Callable[[str], str]) -> None:
+    if value is not None and value != "":
+        b += (p, lit(value))
+
+
+#: One claim's plain triple, kept apart because it lands on the subject entity's block:
+#: (entity IRI, claim id, entity text, predicate text, object text).
+Assertion = tuple[str, str, str, str, str]
+
+
+@dataclass(slots=True)
+class Part:
+    """The compiled output of one unit (a file, or the whole-corpus article part):
+    closed subject blocks sorted by subject IRI, and what other units' blocks need."""
+
+    subjects: list[str]
+    blocks: list[str]
+    triples: int
+    #: last predicate of each entity block, to append assertions to it
+    tails: dict[str, str] = field(default_factory=dict)
+    assertions: list[Assertion] = field(default_factory=list)
+    #: what the article part needs from claims: their source paragraphs (section, n)
+    #: and the references they cite for the article (article_cites)
+    paragraphs: list[tuple[str, int]] = field(default_factory=list)
+    cites: list[str] = field(default_factory=list)
+
+
+def _part(sink: _Sink, tails_for: str | None = None,
+          assertions: list[Assertion] | None = None) -> Part:
+    keys, parts = sink.sorted_blocks()
+    blocks: list[str] = []
+    tails: dict[str, str] = {}
+    n = 0
+    for key, p in zip(keys, parts, strict=True):
+        text, last = open_block(p)
+        blocks.append(text + " .\n")
+        n += len(p) // 2
+        if tails_for is not None:
+            tails[key] = last
+    return Part(keys, blocks, n + len(assertions or ()), tails, assertions or [])
 
 
 class _Compiler:
-    def __init__(self, corpus: Corpus, base: str) -> None:
+    def __init__(self, corpus: Corpus, base: str, r: Renderer) -> None:
         self.c = corpus
-        self.t = _Terms(base)
+        self.t = _Terms(base, r)
         self.base = base
-        self.article = base + ARTICLE
-        self._journals = self._journal_iris()
+        self.article_iri = base + ARTICLE
+        self.article = r.iri(self.article_iri)
+        self._journals: dict[str, tuple[str, str]] | None = None
 
     # --- entities ----------------------------------------------------------------------
 
-    def entity(self, g: _Blocks, e: Entity) -> None:
+    def entity(self, g: _Sink, e: Entity) -> None:
         t = self.t
-        s = t.node("entity", e.id)
-        g.add(s, t.type, t.k("Entity"))
-        g.add(s, t.type, t.k(role_class(e.role)))
-        g.add(s, t.type, t.Concept)
-        g.add(s, t.identifier, Literal(e.id))
-        g.add(s, t.label, Literal(e.label))
-        g.add(s, t.prefLabel, Literal(e.label))
+        lit = t.lit
+        s_iri, s = t.node("entity", e.id)
+        b = g.at(s_iri, s)
+        label = lit(e.label)
+        b += (t.type, t.k("Entity"), t.type, t.k(role_class(e.role)), t.type, t.Concept,
+              t.identifier, lit(e.id), t.label, label, t.prefLabel, label)
+        once: set[tuple[str, str]] = set()
         for syn in e.synonyms:
-            g.add_once(s, t.altLabel, Literal(syn))
-        g.add(s, t.k("kind"), t.k(concept("kind", e.kind)))
-        g.text(s, t.definition, e.description)
+            o = lit(syn)
+            if (t.altLabel, o) not in once:
+                once.add((t.altLabel, o))
+                b += (t.altLabel, o)
+        b += (t.k("kind"), t.k(concept("kind", e.kind)))
+        _text(b, t.definition, e.description, lit)
         for curie in e.xrefs:
             iri = xref_iri(curie)
             if iri:
-                g.add_once(s, t.exactMatch, t.ext(iri))
+                o = t.ext(iri)
+                if (t.exactMatch, o) not in once:
+                    once.add((t.exactMatch, o))
+                    b += (t.exactMatch, o)
 
     # --- claims ------------------------------------------------------------------------
 
-    def claim(self, g: _Blocks, claim: Claim) -> None:
-        """The claim node and the plain triple (the assertion)."""
+    def claim(self, g: _Sink, claim: Claim, assertions: list[Assertion] | None) -> None:
+        """The claim node and the plain triple (the assertion): into ``g``, or the plain
+        triple into ``assertions`` when given."""
         t = self.t
-        s = t.node("claim", claim.id)
-        subj = t.node("entity", claim.subject)
-        obj = t.node("entity", claim.object)
-        pred = t.k(claim.predicate)
-        g.add(subj, pred, NamedNode(obj))
-        g.add(s, t.type, t.k("Claim"))
-        g.add(s, t.type, t.schema_Claim)
-        g.add(s, t.type, t.Statement)
-        g.add(s, t.identifier, Literal(claim.id))
-        g.add(s, t.label, Literal(claim.statement))
-        g.add(s, t.rdf_subject, NamedNode(subj))
-        g.add(s, t.rdf_predicate, pred)
-        g.add(s, t.rdf_object, NamedNode(obj))
+        lit = t.lit
+        k = t.K.__getitem__
+        s_iri, s = t.node("claim", claim.id)
+        subj_iri, subj = t.node("entity", claim.subject)
+        obj = t.node("entity", claim.object)[1]
+        pred = k(claim.predicate)
+        if assertions is None:
+            g.at(subj_iri, subj).extend((pred, obj))
+        else:
+            assertions.append((subj_iri, claim.id, subj, pred, obj))
+        b = g.at(s_iri, s)
+        b += (t.type, k("Claim"), t.type, t.schema_Claim, t.type, t.Statement,
+              t.identifier, lit(claim.id), t.label, lit(claim.statement),
+              t.rdf_subject, subj, t.rdf_predicate, pred, t.rdf_object, obj)
         for key in ("population", "context", "dose", "duration"):
-            g.text(s, t.k(key), getattr(claim, key))
-        g.add(s, t.k("certainty"), t.k(concept("certainty", claim.certainty)))
+            _text(b, k(key), getattr(claim, key), lit)
+        b += (k("certainty"), k(concept("certainty", claim.certainty)))
         src = claim.source
-        g.add(s, t.k("sourceParagraph"), NamedNode(self.paragraph_iri(src.section, src.paragraph)))
-        g.add(s, t.k("sourceLocator"), Literal(str(src)))
-        g.text(s, t.k("sourceRow"), src.row)
-        g.text(s, t.k("sourceColumn"), src.column)
-        g.text(s, t.k("sourceItem"), src.item)
-        g.add(s, t.wasDerivedFrom, NamedNode(self.article))
+        b += (k("sourceParagraph"), self.paragraph(src.section, src.paragraph)[1],
+              k("sourceLocator"), lit(str(src)))
+        _text(b, k("sourceRow"), src.row, lit)
+        _text(b, k("sourceColumn"), src.column, lit)
+        _text(b, k("sourceItem"), src.item, lit)
+        b += (t.wasDerivedFrom, self.article)
+        seen: set[str] = set()
         for key in claim.article_cites:
-            g.add_once(s, t.k("articleCites"), NamedNode(t.node("study", key)))
+            o = t.node("study", key)[1]
+            if o not in seen:
+                seen.add(o)
+                b += (k("articleCites"), o)
         a = assess(claim, self.c.studies)
         if a.level is not None:
-            g.add(s, t.k("evidenceLevel"), t.k(concept("level", a.level)))
-        g.add(s, t.k("status"), t.k(concept("status", a.status)))
+            b += (k("evidenceLevel"), k(concept("level", a.level)))
+        b += (k("status"), k(concept("status", a.status)))
         if claim.superseded_by:
-            g.add(s, t.k("supersededBy"), NamedNode(t.node("claim", claim.superseded_by)))
+            b += (k("supersededBy"), t.node("claim", claim.superseded_by)[1])
         for i, ack in enumerate(claim.acknowledges, 1):
-            a_iri = t.node("acknowledgement", f"{claim.id}-{i}")
-            g.add(s, t.k("acknowledges"), NamedNode(a_iri))
-            g.add(a_iri, t.type, t.k("Acknowledgement"))
-            g.add(a_iri, t.k("conflictingClaim"), NamedNode(t.node("claim", ack.claim)))
-            g.add(a_iri, t.k("reason"), Literal(ack.reason))
-        g.text(s, t.comment, claim.notes)
+            a_iri, a_text = t.node("acknowledgement", f"{claim.id}-{i}")
+            b += (k("acknowledges"), a_text)
+            g.at(a_iri, a_text).extend((
+                t.type, k("Acknowledgement"),
+                k("conflictingClaim"), t.node("claim", ack.claim)[1],
+                k("reason"), lit(ack.reason)))
+        _text(b, t.comment, claim.notes, lit)
 
-    def evidence(self, g: _Blocks, claim: Claim) -> None:
+    def evidence(self, g: _Sink, claim: Claim) -> None:
         """Evidence lines of one claim, with their statistics and the claim's links to them."""
         t = self.t
-        s = t.node("claim", claim.id)
+        s_iri, s = t.node("claim", claim.id)
+        b = g.at(s_iri, s)
+        cited: set[str] = set()
         for i, ev in enumerate(claim.evidence, 1):
-            e_iri = t.node("evidence", f"{claim.id}-{i}")
-            study = t.node("study", ev.study)
+            e_iri, e = t.node("evidence", f"{claim.id}-{i}")
+            study = t.node("study", ev.study)[1]
             direction, link = ns.STANCE_TERMS[ev.stance]
-            g.add(s, t.has_evidence_line, NamedNode(e_iri))
-            g.add(s, t.ext(link), NamedNode(e_iri))
-            if ev.stance == "supports":
-                g.add_once(s, t.citesAsEvidence, NamedNode(study))
-            self.evidence_line(g, e_iri, ev, study, claim.id, i)
+            b += (t.has_evidence_line, e, t.r.predicate(link), e)
+            if ev.stance == "supports" and study not in cited:
+                cited.add(study)
+                b += (t.citesAsEvidence, study)
+            self.evidence_line(g, e_iri, e, ev, study, s, claim.id, i)
 
-    def evidence_line(self, g: _Blocks, e_iri: str, ev: Evidence, study: str,
-                      claim_id: str, i: int) -> None:
+    def evidence_line(self, g: _Sink, e_iri: str, e: str, ev: Evidence, study: str,
+                      claim: str, claim_id: str, i: int) -> None:
         t = self.t
-        g.add(e_iri, t.type, t.k("EvidenceLine"))
-        g.add(e_iri, t.type, t.EvidenceLine)
+        k = t.K.__getitem__
+        b = g.at(e_iri, e)
+        b += (t.type, k("EvidenceLine"), t.type, t.EvidenceLine)
         rec = self.c.studies.get(ev.study)
         if rec is not None:
-            g.add(e_iri, t.type, t.ext(ns.DESIGN_TERMS[rec.design][2]))
-        g.add(e_iri, t.k("claim"), NamedNode(t.node("claim", claim_id)))
-        g.add(e_iri, t.source, NamedNode(study))
-        g.add(e_iri, t.k("stance"), t.k(concept("stance", ev.stance)))
-        g.add(e_iri, t.evidence_direction, t.ext(ns.STANCE_TERMS[ev.stance][0]))
-        g.add(e_iri, t.description, Literal(ev.finding))
-        g.text(e_iri, t.k("locator"), ev.locator)
+            b += (t.type, t.ext(ns.DESIGN_TERMS[rec.design][2]))
+        b += (k("claim"), claim, t.source, study,
+              k("stance"), k(concept("stance", ev.stance)),
+              t.evidence_direction, t.ext(ns.STANCE_TERMS[ev.stance][0]),
+              t.description, t.lit(ev.finding))
+        _text(b, k("locator"), ev.locator, t.lit)
         for j, st in enumerate(ev.statistics, 1):
-            st_iri = t.node("statistic", f"{claim_id}-{i}-{j}")
-            g.add(e_iri, t.k("statistic"), NamedNode(st_iri))
-            self.statistic(g, st_iri, st)
+            st_iri, st_text = t.node("statistic", f"{claim_id}-{i}-{j}")
+            b += (k("statistic"), st_text)
+            self.statistic(g, st_iri, st_text, st)
 
-    def statistic(self, g: _Blocks, s: str, st: Statistic) -> None:
+    def statistic(self, g: _Sink, s_iri: str, s: str, st: Statistic) -> None:
         t = self.t
-        g.add(s, t.type, t.k("Statistic"))
+        k = t.K.__getitem__
+        d = t.D.__getitem__
+        b = g.at(s_iri, s)
+        b += (t.type, k("Statistic"))
         stato = ns.MEASURE_TERMS.get(st.measure)
         if stato:
-            g.add(s, t.type, t.ext(stato))
-        g.add(s, t.k("measure"), t.k(concept("measure", st.measure)))
-        g.add(s, t.k("comparison"), Literal(st.comparison))
+            b += (t.type, t.ext(stato))
+        b += (k("measure"), k(concept("measure", st.measure)),
+              k("comparison"), t.lit(st.comparison))
         if st.value is not None:
-            g.add(s, t.k("value"), _double(st.value))
+            b += (k("value"), d(st.value))
         if st.ci is not None:
-            g.add(s, t.k("ciLower"), _double(st.ci[0]))
-            g.add(s, t.k("ciUpper"), _double(st.ci[1]))
-            g.add(s, t.k("ciLevel"), _double(st.ci_level))
+            b += (k("ciLower"), d(st.ci[0]), k("ciUpper"), d(st.ci[1]),
+                  k("ciLevel"), d(st.ci_level))
         if isinstance(st.p, float | int) and not isinstance(st.p, bool):
-            g.add(s, t.k("pValue"), _double(st.p))
+            b += (k("pValue"), d(st.p))
         elif isinstance(st.p, str):
-            g.add(s, t.k("pValueBound"), Literal(st.p.strip()))
-        g.text(s, t.k("unit"), st.unit)
-        for k, (name, value) in enumerate(st.groups, 1):
-            gr = f"{self.base}group/{s.rsplit('/', 1)[1]}-{k}"
-            g.add(s, t.k("group"), NamedNode(gr))
-            g.add(gr, t.type, t.k("StatisticGroup"))
-            g.add(gr, t.label, Literal(name))
-            g.add(gr, t.k("value"), _double(value))
+            b += (k("pValueBound"), t.lit(st.p.strip()))
+        _text(b, k("unit"), st.unit, t.lit)
+        local = s_iri.rsplit("/", 1)[1]
+        for n, (name, value) in enumerate(st.groups, 1):
+            gr_iri, gr = t.node_raw("group", f"{local}-{n}")
+            b += (k("group"), gr)
+            g.at(gr_iri, gr).extend((t.type, k("StatisticGroup"), t.label, t.lit(name),
+                                     k("value"), d(value)))
 
-    def paragraph_iri(self, section: str, n: int) -> str:
+    def paragraph(self, section: str, n: int) -> tuple[str, str]:
         return self.t.node("paragraph", f"{section}-{n}")
 
     # --- references and studies ------------------------------------------------------
 
-    def _journal_iris(self) -> dict[str, str]:
-        names = sorted({r.fields["journal"].strip() for r in self.c.references.values()
-                        if r.fields.get("journal", "").strip()})
-        out: dict[str, str] = {}
-        used: set[str] = set()
-        for name in names:
-            slug = base_slug = _slug(name)
-            k = 2
-            while slug in used:
-                slug = f"{base_slug}-{k}"
-                k += 1
-            used.add(slug)
-            out[name] = self.t.node("journal", slug)
-        return out
+    def journals(self) -> dict[str, tuple[str, str]]:
+        if self._journals is None:
+            names = sorted({r.fields["journal"].strip() for r in self.c.references.values()
+                            if r.fields.get("journal", "").strip()})
+            out: dict[str, tuple[str, str]] = {}
+            used: set[str] = set()
+            for name in names:
+                slug = base_slug = _slug(name)
+                n = 2
+                while slug in used:
+                    slug = f"{base_slug}-{n}"
+                    n += 1
+                used.add(slug)
+                out[name] = self.t.node("journal", slug)
+            self._journals = out
+        return self._journals
 
-    def reference(self, g: _Blocks, ref: Reference) -> None:
+    def reference(self, g: _Sink, ref: Reference, once: set[tuple[str, str, str]]) -> None:
         t = self.t
-        s = t.node("study", ref.key)
+        k = t.K.__getitem__
+        lit = t.lit
+        s_iri, s = t.node("study", ref.key)
         f = ref.fields
-        g.add(s, t.type, t.k("Reference"))
+        b = g.at(s_iri, s)
+        b += (t.type, k("Reference"))
         if ref.type == "article":
-            g.add(s, t.type, t.AcademicArticle)
-            g.add(s, t.type, t.JournalArticle)
+            b += (t.type, t.AcademicArticle, t.type, t.JournalArticle)
         else:
-            g.add(s, t.type, t.Document)
+            b += (t.type, t.Document)
         rec = self.c.studies.get(ref.key)
         if rec is not None:
-            g.add(s, t.type, t.k("Study"))
+            b += (t.type, k("Study"))
             fabio = ns.DESIGN_TERMS[rec.design][3]
             if fabio:
-                g.add(s, t.type, t.ext(fabio))
-        g.add(s, t.identifier, Literal(ref.key))
-        g.add(s, t.label, Literal(ref.short_citation()))
-        g.text(s, t.title, f.get("title"))
+                b += (t.type, t.ext(fabio))
+        b += (t.identifier, lit(ref.key), t.label, lit(ref.short_citation()))
+        _text(b, t.title, f.get("title"), lit)
         authors = [a for a in ref.authors if a.lower() != "others"]
         if authors:
-            lst = t.node("author-list", ref.key)
-            g.add(s, t.authorList, NamedNode(lst))
-            g.add(lst, t.type, t.Seq)
+            lst_iri, lst = t.node("author-list", ref.key)
+            b += (t.authorList, lst)
+            lb = g.at(lst_iri, lst)
+            lb += (t.type, t.Seq)
             for i, name in enumerate(authors, 1):
-                person = t.node("author", f"{ref.key}-{i}")
-                g.add(s, t.creator, NamedNode(person))
-                g.add(lst, t.ext(f"{ns.RDF}_{i}"), NamedNode(person))
-                g.add(person, t.type, t.Agent)
-                g.add(person, t.label, Literal(name))
-                g.add(person, t.k("authorPosition"), _int(i))
+                p_iri, person = t.node("author", f"{ref.key}-{i}")
+                b += (t.creator, person)
+                lb += (t.r.predicate(f"{ns.RDF}_{i}"), person)
+                g.at(p_iri, person).extend((t.type, t.Agent, t.label, lit(name),
+                                            k("authorPosition"), t.int(i)))
         year = (f.get("year") or "").strip()
         if _YEAR.match(year):
-            g.add(s, t.hasPublicationYear, Literal(year, datatype=_XSD_GYEAR))
+            gyear = ns.XSD + "gYear"
+            b += (t.hasPublicationYear, t.r.typed(year, gyear))
             month = (f.get("month") or "").strip()
             if month.isdigit() and 1 <= int(month) <= 12:
-                g.add(s, t.issued, Literal(f"{year}-{int(month):02d}", datatype=_XSD_GYEARMONTH))
+                b += (t.issued, t.r.typed(f"{year}-{int(month):02d}", ns.XSD + "gYearMonth"))
             else:
-                g.add(s, t.issued, Literal(year, datatype=_XSD_GYEAR))
+                b += (t.issued, t.r.typed(year, gyear))
         journal = f.get("journal", "").strip()
         if journal:
-            j = self._journals[journal]
-            g.add(s, t.isPartOf, NamedNode(j))
-            g.add_once(j, t.type, t.Journal)
-            g.add_once(j, t.title, Literal(journal))
-        g.text(s, t.volume, f.get("volume"))
-        g.text(s, t.k("issueNumber"), f.get("number"))
+            j_iri, j = self.journals()[journal]
+            b += (t.isPartOf, j)
+            jb = g.at(j_iri, j)
+            for p, o in ((t.type, t.Journal), (t.title, lit(journal))):
+                if (j_iri, p, o) not in once:
+                    once.add((j_iri, p, o))
+                    jb += (p, o)
+        _text(b, t.volume, f.get("volume"), lit)
+        _text(b, k("issueNumber"), f.get("number"), lit)
         pages = (f.get("pages") or "").strip()
         if pages:
-            g.add(s, t.pages, Literal(re.sub(r"\s*-{2,}\s*", "-", pages)))
+            b += (t.pages, lit(re.sub(r"\s*-{2,}\s*", "-", pages)))
             m = _PAGES.match(pages)
             if m:
-                g.add(s, t.pageStart, Literal(m.group(1)))
-                g.add(s, t.pageEnd, Literal(m.group(2)))
+                b += (t.pageStart, lit(m.group(1)), t.pageEnd, lit(m.group(2)))
         doi = (f.get("doi") or "").strip()
         if doi:
-            g.add(s, t.doi, Literal(doi))
-            g.add(s, t.sameAs, t.ext(doi_iri(doi)))
-            g.add(s, t.schema_sameAs, t.ext(doi_iri(doi)))
-        g.text(s, t.pmid, (f.get("pmid") or "").strip() or None)
-        g.text(s, t.hasPubMedCentralId, (f.get("pmcid") or "").strip() or None)
+            d = t.ext(doi_iri(doi))
+            b += (t.doi, lit(doi), t.sameAs, d, t.schema_sameAs, d)
+        _text(b, t.pmid, (f.get("pmid") or "").strip() or None, lit)
+        _text(b, t.hasPubMedCentralId, (f.get("pmcid") or "").strip() or None, lit)
         if rec is not None:
-            self.study(g, s, rec)
+            self.study(g, b, rec)
 
-    def study(self, g: _Blocks, s: str, rec: Study) -> None:
+    def study(self, g: _Sink, b: list[str], rec: Study) -> None:
         t = self.t
+        k = t.K.__getitem__
+        lit = t.lit
         design, mesh_types, _eco, _fabio = ns.DESIGN_TERMS[rec.design]
-        g.add(s, t.k("design"), t.k(concept("design", rec.design)))
+        b += (k("design"), k(concept("design", rec.design)))
         if design:
-            g.add(s, t.k("studyDesign"), t.ext(design))
+            b += (k("studyDesign"), t.ext(design))
         for mesh in mesh_types:
-            g.add(s, t.dcterms_type, t.ext(mesh))
-        g.add(s, t.k("population"), Literal(rec.population))
+            b += (t.dcterms_type, t.ext(mesh))
+        b += (k("population"), lit(rec.population))
         if rec.n is not None:
-            g.add(s, t.k("sampleSize"), _int(rec.n))
-        g.text(s, t.k("duration"), rec.duration)
-        g.add(s, t.description, Literal(rec.findings))
-        g.text(s, t.k("registration"), rec.registration)
-        g.text(s, t.comment, rec.notes)
+            b += (k("sampleSize"), t.int(rec.n))
+        _text(b, k("duration"), rec.duration, lit)
+        b += (t.description, lit(rec.findings))
+        _text(b, k("registration"), rec.registration, lit)
+        _text(b, t.comment, rec.notes, lit)
         for i, issue in enumerate(rec.citation_issues, 1):
-            ci = t.node("citation-issue", f"{rec.key}-{i}")
-            g.add(s, t.k("citationIssue"), NamedNode(ci))
-            g.add(ci, t.type, t.k("CitationIssue"))
-            g.add(ci, t.k("field"), Literal(issue.field))
-            g.add(ci, t.k("cited"), Literal(issue.cited))
-            g.add(ci, t.k("actual"), Literal(issue.actual))
-            g.text(ci, t.comment, issue.note)
+            ci_iri, ci = t.node("citation-issue", f"{rec.key}-{i}")
+            b += (k("citationIssue"), ci)
+            cb = g.at(ci_iri, ci)
+            cb += (t.type, k("CitationIssue"), k("field"), lit(issue.field),
+                   k("cited"), lit(issue.cited), k("actual"), lit(issue.actual))
+            _text(cb, t.comment, issue.note, lit)
         for i, err in enumerate(rec.errata, 1):
-            er = t.node("erratum", f"{rec.key}-{i}")
-            g.add(s, t.k("erratum"), NamedNode(er))
-            g.add(er, t.type, t.k("Erratum"))
-            g.add(er, t.comment, Literal(err.note))
+            er_iri, er = t.node("erratum", f"{rec.key}-{i}")
+            b += (k("erratum"), er)
+            eb = g.at(er_iri, er)
+            eb += (t.type, k("Erratum"), t.comment, lit(err.note))
             if err.doi:
-                g.add(er, t.doi, Literal(err.doi.strip()))
-                g.add(er, t.sameAs, t.ext(doi_iri(err.doi)))
+                eb += (t.doi, lit(err.doi.strip()), t.sameAs, t.ext(doi_iri(err.doi)))
 
     # --- the article ---------------------------------------------------------------------
 
-    def article_node(self, g: _Blocks) -> None:
+    def article_node(self, g: _Sink, cited_for_claims: set[str]) -> None:
         t = self.t
+        k = t.K.__getitem__
         s = self.article
-        g.add(s, t.type, t.k("Article"))
-        g.add(s, t.type, t.bibo_Article)
+        b = g.at(self.article_iri, s)
+        b += (t.type, k("Article"), t.type, t.bibo_Article)
         art = self.c.article
-        cited_for_claims: set[str] = set()
-        for claim in self.c.claims.values():
-            cited_for_claims.update(claim.article_cites)
         listed = set(art.references) if art else set()
         if art is not None:
-            g.add(s, t.title, Literal(art.title))
+            b += (t.title, t.lit(art.title))
             for p in art.paragraphs:
-                p_iri = self.paragraph_iri(p.section, p.n)
-                g.add(p_iri, t.k("paragraphKind"), Literal(p.kind))
-                g.add(p_iri, t.k("incipit"), Literal(p.incipit))
-                title = art.section_titles.get(p.section)
-                g.text(p_iri, t.k("sectionTitle"), title)
+                p_iri, p_text = self.paragraph(p.section, p.n)
+                pb = g.at(p_iri, p_text)
+                pb += (k("paragraphKind"), t.lit(p.kind), k("incipit"), t.lit(p.incipit))
+                _text(pb, k("sectionTitle"), art.section_titles.get(p.section), t.lit)
         for key in sorted(listed | cited_for_claims):
-            study = NamedNode(t.node("study", key))
+            study = t.node("study", key)[1]
             function = t.citesAsEvidence if key in cited_for_claims else t.cites
-            g.add(s, t.cites, study)
-            if function is not t.cites:
-                g.add(s, function, study)
-            c_iri = t.node("citation", key)
-            g.add(c_iri, t.type, t.Citation)
-            g.add(c_iri, t.hasCitingEntity, NamedNode(s))
-            g.add(c_iri, t.hasCitedEntity, study)
-            g.add(c_iri, t.hasCitationCharacterization, function)
+            b += (t.cites, study)
+            if function != t.cites:
+                b += (function, study)
+            c_iri, c = t.node("citation", key)
+            cb = g.at(c_iri, c)
+            cb += (t.type, t.Citation, t.hasCitingEntity, s, t.hasCitedEntity, study,
+                   t.hasCitationCharacterization, function)
             rec = self.c.studies.get(key)
             if rec is not None:
                 for i, _issue in enumerate(rec.citation_issues, 1):
-                    g.add(c_iri, t.k("citationIssue"),
-                          NamedNode(t.node("citation-issue", f"{key}-{i}")))
+                    cb += (k("citationIssue"), t.node("citation-issue", f"{key}-{i}")[1])
 
-    def paragraphs(self, g: _Blocks) -> None:
-        """Every paragraph named by the outline or by a claim's source."""
+    def paragraphs(self, g: _Sink, seen: set[tuple[str, int]]) -> None:
+        """Every paragraph named by the outline or by a claim's source (``seen``)."""
         t = self.t
-        seen: set[tuple[str, int]] = set()
+        k = t.K.__getitem__
         art = self.c.article
         for p in art.paragraphs if art else ():
             seen.add((p.section, p.n))
-        for claim in self.c.claims.values():
-            seen.add((claim.source.section, claim.source.paragraph))
         for section, n in seen:
-            p_iri = self.paragraph_iri(section, n)
-            g.add(p_iri, t.type, t.k("Paragraph"))
-            g.add(p_iri, t.k("section"), Literal(section))
-            g.add(p_iri, t.k("paragraphNumber"), _int(n))
-            g.add(p_iri, t.isPartOf, NamedNode(self.article))
+            p_iri, p_text = self.paragraph(section, n)
+            g.at(p_iri, p_text).extend((t.type, k("Paragraph"), k("section"), t.lit(section),
+                                        k("paragraphNumber"), t.int(n),
+                                        t.isPartOf, self.article))
 
-    # --- whole graph -----------------------------------------------------------------------
+    def agent(self, g: _Sink) -> None:
+        t = self.t
+        g.at(self.base + AGENT, t.r.iri(self.base + AGENT)).extend((
+            t.type, t.SoftwareAgent, t.label, t.lit("kg, the evidence-graph compiler")))
 
-    def graph(self) -> list[Triple]:
-        g = _Blocks()
-        c = self.c
-        for e in c.entities.values():
+    # --- units -------------------------------------------------------------------------------
+
+    def entities_part(self, entities: Iterable[Entity]) -> Part:
+        g = _Sink()
+        for e in sorted(entities, key=_id):
             self.entity(g, e)
-        for claim in c.claims.values():
-            self.claim(g, claim)
+        return _part(g, tails_for="entity")
+
+    def claims_part(self, claims: Iterable[Claim]) -> Part:
+        g = _Sink()
+        assertions: list[Assertion] = []
+        paragraphs: set[tuple[str, int]] = set()
+        cites: set[str] = set()
+        for claim in sorted(claims, key=_id):
+            self.claim(g, claim, assertions)
             self.evidence(g, claim)
-        for ref in c.references.values():
-            self.reference(g, ref)
-        self.article_node(g)
-        self.paragraphs(g)
+            paragraphs.add((claim.source.section, claim.source.paragraph))
+            cites.update(claim.article_cites)
+        part = _part(g, assertions=assertions)
+        part.paragraphs = sorted(paragraphs)
+        part.cites = sorted(cites)
+        return part
+
+    def references_part(self) -> Part:
+        g = _Sink()
+        once: set[tuple[str, str, str]] = set()
+        refs = self.c.references
+        for key in sorted(refs):
+            self.reference(g, refs[key], once)
+        return _part(g)
+
+    def article_part(self, claim_parts: Iterable[Part]) -> Part:
+        """The article, its citations and paragraphs, from what the claims' parts say."""
+        paragraphs: set[tuple[str, int]] = set()
+        cites: set[str] = set()
+        for part in claim_parts:
+            paragraphs.update(part.paragraphs)
+            cites.update(part.cites)
+        g = _Sink()
+        self.article_node(g, cites)
+        self.paragraphs(g, paragraphs)
         self.agent(g)
-        return g.triples()
+        return _part(g)
 
-    def agent(self, g: _Blocks) -> None:
+    def whole(self) -> Part:
+        """Every triple in one sink, in the order of the units (no caching): the slow,
+        obviously right path, used when units would share a subject they should not."""
+        g = _Sink()
+        c = self.c
+        for key in sorted(c.entities):
+            self.entity(g, c.entities[key])
+        cites: set[str] = set()
+        paragraphs: set[tuple[str, int]] = set()
+        for key in sorted(c.claims):
+            claim = c.claims[key]
+            self.claim(g, claim, None)
+            self.evidence(g, claim)
+            cites.update(claim.article_cites)
+            paragraphs.add((claim.source.section, claim.source.paragraph))
+        once: set[tuple[str, str, str]] = set()
+        for key in sorted(c.references):
+            self.reference(g, c.references[key], once)
+        self.article_node(g, cites)
+        self.paragraphs(g, paragraphs)
+        self.agent(g)
+        return _part(g)
+
+    # --- nanopublications ----------------------------------------------------------------
+
+    def nanopub(self, claim: Claim, agent: str) -> str:
+        """One claim's nanopublication as TriG text (four graphs)."""
         t = self.t
-        s = self.base + AGENT
-        g.add(s, t.type, t.SoftwareAgent)
-        g.add(s, t.label, Literal("kg, the evidence-graph compiler"))
-
-    def nanopubs(self) -> list[Quad]:
-        t = self.t
-        out: list[Quad] = []
-        agent = NamedNode(self.base + AGENT)
-        for cid in sorted(self.c.claims):
-            claim = self.c.claims[cid]
-            np_iri = t.node("np", cid)
-            np_node = NamedNode(np_iri)
-            head = NamedNode(np_iri + "#head")
-            assertion = NamedNode(np_iri + "#assertion")
-            provenance = NamedNode(np_iri + "#provenance")
-            pubinfo = NamedNode(np_iri + "#pubinfo")
-            for pred, obj in ((t.type, t.Nanopublication), (t.hasAssertion, assertion),
-                              (t.hasProvenance, provenance), (t.hasPublicationInfo, pubinfo)):
-                out.append(Quad(np_node, pred, obj, head))
-            for graph_node, cls in ((assertion, t.np_Assertion), (provenance, t.np_Provenance),
-                                    (pubinfo, t.np_PublicationInfo)):
-                out.append(Quad(graph_node, t.type, cls, head))
-            a = _Blocks()
-            self.claim(a, claim)
-            out.extend(Quad(x.subject, x.predicate, x.object, assertion) for x in a.triples())
-            p = _Blocks()
-            self.evidence(p, claim)
-            a_iri = np_iri + "#assertion"
-            p.add(a_iri, t.wasDerivedFrom, NamedNode(self.article))
-            for ev in claim.evidence:
-                p.add_once(a_iri, t.wasDerivedFrom, NamedNode(t.node("study", ev.study)))
-            p.add(a_iri, t.wasAttributedTo, agent)
-            out.extend(Quad(x.subject, x.predicate, x.object, provenance) for x in p.triples())
-            i = _Blocks()
-            i.add(np_iri, t.creator, agent)
-            i.add(np_iri, t.label, Literal(f"nanopublication of claim {cid}"))
-            i.add(np_iri, t.source, NamedNode(t.node("claim", cid)))
-            out.extend(Quad(x.subject, x.predicate, x.object, pubinfo) for x in i.triples())
-        return out
+        r = t.r
+        cid = claim.id
+        np_iri, np_text = t.node("np", cid)
+        head = r.iri(np_iri + "#head")
+        assertion = r.iri(np_iri + "#assertion")
+        provenance = r.iri(np_iri + "#provenance")
+        pubinfo = r.iri(np_iri + "#pubinfo")
+        out = [_graph(head, [
+            [np_text, t.type, t.Nanopublication, t.hasAssertion, assertion,
+             t.hasProvenance, provenance, t.hasPublicationInfo, pubinfo],
+            [assertion, t.type, t.np_Assertion],
+            [provenance, t.type, t.np_Provenance],
+            [pubinfo, t.type, t.np_PublicationInfo],
+        ])]
+        a = _Sink()
+        self.claim(a, claim, None)
+        out.append(_graph(assertion, a.sorted_blocks()[1]))
+        p = _Sink()
+        self.evidence(p, claim)
+        pb = p.at(np_iri + "#assertion", assertion)
+        pb += (t.wasDerivedFrom, self.article)
+        seen: set[str] = set()
+        for ev in claim.evidence:
+            study = t.node("study", ev.study)[1]
+            if study not in seen:
+                seen.add(study)
+                pb += (t.wasDerivedFrom, study)
+        pb += (t.wasAttributedTo, agent)
+        out.append(_graph(provenance, p.sorted_blocks()[1]))
+        out.append(_graph(pubinfo, [[np_text, t.creator, agent,
+                                     t.label, t.lit(f"nanopublication of claim {cid}"),
+                                     t.source, t.node("claim", cid)[1]]]))
+        return "".join(out)
 
 
-def _ordered(corpus: Corpus) -> Corpus:
-    """The same corpus with every table in sorted order, so file order cannot leak out."""
-    return Corpus(
-        root=corpus.root,
-        entities={k: corpus.entities[k] for k in sorted(corpus.entities)},
-        claims={k: corpus.claims[k] for k in sorted(corpus.claims)},
-        studies={k: corpus.studies[k] for k in sorted(corpus.studies)},
-        references={k: corpus.references[k] for k in sorted(corpus.references)},
-        article=corpus.article,
-    )
+def _graph(name: str, blocks: list[list[str]]) -> str:
+    """One named graph in TriG, as pyoxigraph writes it."""
+    out = [name, " {\n"]
+    for parts in blocks:
+        out += ("\t", open_block(parts, "\t\t")[0], " .\n")
+    out.append("}\n")
+    return "".join(out)
+
+
+def _id(record: Entity | Claim) -> str:
+    return record.id
+
+
+class CompiledGraph:
+    """The graph as Turtle text: the prefix header and the subject blocks, sorted by
+    subject IRI. ``chunks()`` yields the bytes in pieces (no single copy of the whole
+    file is made); ``triples`` is the number of triples."""
+
+    def __init__(self, header: str, keys: list[str], blocks: dict[str, str],
+                 triples: int) -> None:
+        self.header = header
+        self.keys = keys
+        self.blocks = blocks
+        self.triples = triples
+
+    def chunks(self, size: int = 4096) -> Iterator[bytes]:
+        if not self.keys:
+            return
+        yield self.header.encode("utf-8")
+        keys = self.keys
+        get = self.blocks.__getitem__
+        for i in range(0, len(keys), size):
+            yield "".join(map(get, keys[i:i + size])).encode("utf-8")
+
+    def turtle(self) -> bytes:
+        return b"".join(self.chunks())
+
+
+def _assemble(header: str, parts: Iterable[Part]) -> CompiledGraph | None:
+    """Merge the parts' sorted blocks into one graph; None if two parts hold the same
+    subject (other than entity blocks, which claims' plain triples extend)."""
+    index: dict[str, str] = {}
+    tails: dict[str, str] = {}
+    assertions: list[Assertion] = []
+    triples = 0
+    for part in parts:
+        before = len(index)
+        index.update(zip(part.subjects, part.blocks, strict=True))
+        if len(index) != before + len(part.subjects):
+            return None
+        tails.update(part.tails)
+        assertions += part.assertions
+        triples += part.triples
+    assertions.sort()  # by entity, then claim id (claim ids are unique)
+    i = 0
+    while i < len(assertions):
+        subj = assertions[i][0]
+        j = i
+        while j < len(assertions) and assertions[j][0] == subj:
+            j += 1
+        pairs = [(a[3], a[4]) for a in assertions[i:j]]
+        text = index.get(subj)
+        last = tails.get(subj)
+        if text is None or last is None:
+            if text is not None:
+                return None  # a block that is not an entity's: cannot extend it safely
+            opened, last = open_block([assertions[i][2], *pairs[0]])
+            pairs = pairs[1:]
+            text = opened + " .\n"
+        index[subj] = extend_block(text[:-3], last, pairs) + " .\n"
+        i = j
+    return CompiledGraph(header, sorted(index), index, triples)
+
+
+def compile_text(corpus: Corpus, base: str, cache: Path | None = None) -> CompiledGraph:
+    """The corpus as Turtle text (byte-identical to pyoxigraph's writer on
+    :func:`compile_graph`'s triples). With ``cache`` (the corpus root), each input file's
+    part is read from / written to ``<cache>/build/cache/compiled/`` (kg.build_cache);
+    without, all is compiled in memory."""
+    from kg.corpus import no_gc
+
+    with no_gc():
+        r = Renderer(ns.prefixes(base))
+        comp = _Compiler(corpus, base, r)
+        if cache is not None:
+            from kg import build_cache
+
+            parts: Iterable[Part] = build_cache.compiled_parts(comp, cache)
+        else:
+            parts = _parts(comp)
+        graph = _assemble(r.header, parts)
+        if graph is None:
+            graph = _assemble(r.header, [comp.whole()])
+            assert graph is not None
+        return graph
+
+
+def _by_file(records: Iterable[T]) -> dict[str, list[T]]:
+    """Records grouped by the file they come from, files sorted."""
+    out: dict[str, list[T]] = {}
+    for rec in records:
+        file: str = rec.span.file  # type: ignore[attr-defined]
+        group = out.get(file)
+        if group is None:
+            out[file] = [rec]
+        else:
+            group.append(rec)
+    return dict(sorted(out.items()))
+
+
+def _parts(comp: _Compiler) -> list[Part]:
+    c = comp.c
+    parts = [comp.entities_part(ents) for ents in _by_file(c.entities.values()).values()]
+    claim_parts = [comp.claims_part(cls) for cls in _by_file(c.claims.values()).values()]
+    return parts + claim_parts + [comp.references_part(), comp.article_part(claim_parts)]
 
 
 def compile_graph(corpus: Corpus, base: str) -> list[Triple]:
     """The corpus as RDF triples in canonical order (see the module docstring)."""
+    return _parse_turtle(compile_text(corpus, base).turtle())
+
+
+def nanopubs_text(corpus: Corpus, base: str) -> bytes:
+    """One nanopublication per claim, claims in id order, as TriG (byte-identical to
+    pyoxigraph's TriG writer on :func:`compile_nanopubs`' quads)."""
     from kg.corpus import no_gc
 
     with no_gc():
-        return _Compiler(_ordered(corpus), base).graph()
+        r = Renderer(ns.prefixes(base))
+        comp = _Compiler(corpus, base, r)
+        agent = r.iri(base + AGENT)
+        body = [comp.nanopub(corpus.claims[key], agent) for key in sorted(corpus.claims)]
+        return (r.header + "".join(body)).encode("utf-8") if body else b""
 
 
 def compile_nanopubs(corpus: Corpus, base: str) -> list[Quad]:
     """One nanopublication per claim, claims in id order."""
-    from kg.corpus import no_gc
+    import pyoxigraph as ox
 
-    with no_gc():
-        return _Compiler(_ordered(corpus), base).nanopubs()
+    return list(ox.parse(nanopubs_text(corpus, base), format=ox.RdfFormat.TRIG))
 
 
-@dataclass(frozen=True, slots=True)
 class Build:
-    corpus: Corpus
-    diagnostics: list[Diagnostic]
-    base: str
-    triples: list[Triple] | None
+    """What :func:`build` gives: the corpus, its diagnostics, the base IRI, ``ok`` (no
+    errors) and, when ok, the compiled graph: ``graph`` (Turtle text, compiled on first
+    use) and ``triples`` (pyoxigraph triples parsed from it on first use). Exports that
+    need only the corpus (graphml, kgx, trig) never compile the graph."""
+
+    __slots__ = ("corpus", "diagnostics", "base", "ok", "_cache", "_graph", "_triples")
+
+    def __init__(self, corpus: Corpus, diagnostics: list[Diagnostic], base: str, ok: bool,
+                 cache: Path | None = None) -> None:
+        self.corpus = corpus
+        self.diagnostics = diagnostics
+        self.base = base
+        self.ok = ok
+        self._cache = cache
+        self._graph: CompiledGraph | None = None
+        self._triples: list[Triple] | None = None
 
     @property
-    def ok(self) -> bool:
-        return self.triples is not None
+    def graph(self) -> CompiledGraph | None:
+        if self.ok and self._graph is None:
+            self._graph = compile_text(self.corpus, self.base, self._cache)
+        return self._graph
+
+    @property
+    def triples(self) -> list[Triple] | None:
+        graph = self.graph
+        if graph is None:
+            return None
+        if self._triples is None:
+            self._triples = _parse_turtle(graph.turtle())
+        return self._triples
 
 
-def build(root: Path, base: str | None = None) -> Build:
-    """Validate the corpus at ``root`` and, when it has no errors, compile it."""
+def _parse_turtle(data: bytes) -> list[Triple]:
+    import pyoxigraph as ox
+
+    return [q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE)]
+
+
+def build(root: Path, base: str | None = None, cache: bool = False) -> Build:
+    """Validate the corpus at ``root``; when it has no errors, its graph compiles on first
+    use (``Build.graph``, ``Build.triples``). With ``cache``, compiled parts are kept
+    under ``<root>/build/cache/compiled/`` and reused for input files that did not change
+    (kg.build_cache), and each file's parse under ``<root>/build/cache/files/``
+    (kg.corpus.load_corpus)."""
     from kg.config import resolve_base
     from kg.validator import validate
 
     base_iri = resolve_base(root, base)
-    corpus, diags = validate(root)
-    if any(d.severity == Severity.ERROR for d in diags):
-        return Build(corpus, diags, base_iri, None)
-    return Build(corpus, diags, base_iri, compile_graph(corpus, base_iri))
+    corpus, diags = validate(root, use_cache=cache)
+    ok = not any(d.severity == Severity.ERROR for d in diags)
+    return Build(corpus, diags, base_iri, ok, root if cache else None)
 
 
 def to_store(triples: Iterable[Triple]) -> Store:
     """An in-memory pyoxigraph store holding ``triples`` (default graph)."""
+    from pyoxigraph import Quad, Store
+
     store = Store()
     store.bulk_extend(Quad(t.subject, t.predicate, t.object) for t in triples)
     return store

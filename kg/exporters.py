@@ -31,6 +31,8 @@ from kg.model import Corpus
 if TYPE_CHECKING:
     from pyoxigraph import Quad, Triple
 
+    from kg.compiler import Build
+
 #: format name -> default file suffix (kgx writes two files: <prefix>_nodes.tsv, _edges.tsv)
 FORMATS: dict[str, str] = {
     "turtle": ".ttl",
@@ -65,13 +67,20 @@ def turtle(triples: list[Triple], base: str) -> bytes:
                                        prefixes=ns.prefixes(base)))
 
 
-def ntriples(triples: list[Triple]) -> bytes:
+def ntriples(triples: Iterable[Triple]) -> bytes:
     import pyoxigraph
 
     data = _bytes(pyoxigraph.serialize(triples, format=_rdf_format("N_TRIPLES")))
     lines = data.splitlines(keepends=True)
     lines.sort()
     return b"".join(lines)
+
+
+def ntriples_from_turtle(data: bytes) -> bytes:
+    """:func:`ntriples` of the graph in Turtle ``data``, without a list of triples."""
+    import pyoxigraph
+
+    return ntriples(q.triple for q in pyoxigraph.parse(data, format=_rdf_format("TURTLE")))
 
 
 def trig(quads: list[Quad], base: str) -> bytes:
@@ -325,18 +334,24 @@ def kgx(corpus: Corpus, base: str) -> tuple[bytes, bytes]:
 # --- dispatch and writing -----------------------------------------------------------------
 
 
-def export(fmt: str, corpus: Corpus, base: str, triples: list[Triple]) -> dict[str, bytes]:
-    """``{suffix: data}`` for format ``fmt`` (one entry; two for kgx)."""
-    if fmt == "turtle":
-        return {FORMATS[fmt]: turtle(triples, base)}
-    if fmt == "n-triples":
-        return {FORMATS[fmt]: ntriples(triples)}
-    if fmt == "json-ld":
+def export(fmt: str, build: Build) -> dict[str, bytes]:
+    """``{suffix: data}`` for format ``fmt`` (one entry; two for kgx) of a corpus that
+    built clean. graphml, kgx and trig read the corpus; they never compile the graph."""
+    corpus, base = build.corpus, build.base
+    if fmt in ("turtle", "n-triples", "json-ld"):
+        graph = build.graph
+        assert graph is not None, "export() needs a corpus without errors"
+        if fmt == "turtle":
+            return {FORMATS[fmt]: graph.turtle()}
+        if fmt == "n-triples":
+            return {FORMATS[fmt]: ntriples_from_turtle(graph.turtle())}
+        triples = build.triples
+        assert triples is not None
         return {FORMATS[fmt]: jsonld(triples, base)}
     if fmt == "trig":
-        from kg.compiler import compile_nanopubs
+        from kg.compiler import nanopubs_text
 
-        return {FORMATS[fmt]: trig(compile_nanopubs(corpus, base), base)}
+        return {FORMATS[fmt]: nanopubs_text(corpus, base)}
     if fmt == "graphml":
         return {FORMATS[fmt]: graphml(corpus, base)}
     if fmt == "kgx":
@@ -364,21 +379,28 @@ def _umask() -> int:
     return mask
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and os.replace; KgError on failure."""
+def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> int:
+    """Write ``data`` (bytes, or bytes in pieces) to ``path`` through a temporary file and
+    os.replace; KgError on failure. Returns the number of bytes written."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise KgError(f"cannot write {path}: {exc.strerror or exc}") from None
+    size = 0
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            for chunk in [data] if isinstance(data, bytes) else data:
+                fh.write(chunk)
+                size += len(chunk)
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
-    except OSError as exc:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except OSError:
             pass
-        raise KgError(f"cannot write {path}: {exc.strerror or exc}") from None
+        if isinstance(exc, OSError):
+            raise KgError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise
+    return size

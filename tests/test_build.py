@@ -53,7 +53,9 @@ def test_build_writes_build_graph_ttl(runner: CliRunner, valid_corpus: Path) -> 
     triples = {q.triple for q in ox.parse(path=str(out), format=ox.RdfFormat.TURTLE)}
     assert triples == graph_of(valid_corpus)
     assert "triples" in result.stderr and str(out) in result.stderr
-    assert not [p for p in out.parent.iterdir() if p.name != "graph.ttl"]  # no temp files
+    # no temp files; build/cache/ holds the compiled parts (kg.build_cache)
+    assert not [p for p in out.parent.iterdir() if p.name not in ("graph.ttl", "cache")]
+    assert not [p for p in out.parent.rglob("*") if p.name.endswith(".tmp")]
 
 
 def test_build_to_stdout_writes_no_file(runner: CliRunner, valid_corpus: Path) -> None:
@@ -61,7 +63,9 @@ def test_build_to_stdout_writes_no_file(runner: CliRunner, valid_corpus: Path) -
     assert result.exit_code == 0, result.output
     triples = {q.triple for q in ox.parse(result.stdout.encode(), format=ox.RdfFormat.TURTLE)}
     assert triples == graph_of(valid_corpus)
-    assert not (valid_corpus / "build").exists()
+    # no graph file; only the caches (compiled parts, loaded files) under build/cache/
+    assert not (valid_corpus / "build" / "graph.ttl").exists()
+    assert not [p for p in (valid_corpus / "build").glob("*") if p.name != "cache"]
 
 
 def test_build_refuses_a_corpus_with_errors(runner: CliRunner, valid_corpus: Path) -> None:
@@ -72,7 +76,8 @@ def test_build_refuses_a_corpus_with_errors(runner: CliRunner, valid_corpus: Pat
     expected = runner.invoke(cli, ["validate", "--root", str(valid_corpus), "--format", "text"])
     assert result.stdout == expected.stdout and "KG" in result.stdout
     assert "nothing written" in result.stderr
-    assert not (valid_corpus / "build").exists()
+    assert not (valid_corpus / "build" / "graph.ttl").exists()
+    assert not (valid_corpus / "build" / "cache" / "compiled").exists()  # nothing compiled
 
 
 def test_build_keeps_old_output_when_refusing(runner: CliRunner, valid_corpus: Path) -> None:

@@ -211,4 +211,6 @@ def test_export_refuses_a_corpus_with_errors(runner: CliRunner, valid_corpus: Pa
     (valid_corpus / "claims" / "broken.yaml").write_text("claims:\n  - id: Bad Id\n")
     result = runner.invoke(cli, ["export", "--root", str(valid_corpus), "--format", "turtle"])
     assert result.exit_code == 1 and "KG" in result.stdout
-    assert not (valid_corpus / "build").exists()
+    # nothing written but the per-file parse cache (build/cache/files/)
+    assert not (valid_corpus / "build" / "graph.ttl").exists()
+    assert not (valid_corpus / "build" / "cache" / "compiled").exists()

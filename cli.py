@@ -92,7 +92,8 @@ def validate(root: Path | None, fmt: str, strict: bool, no_cache: bool) -> None:
         click.echo(D.render_sarif(diags, rules_for_sarif()), nl=False)
     else:
         click.echo(D.render_text(diags), nl=False)
-        click.echo(("✖ " if diags else "✔ ") + D.summary_line(diags), err=True)
+        failed = D.exit_code(diags, strict=strict) != 0
+        click.echo(("✖ " if failed else "✔ ") + D.summary_line(diags), err=True)
     sys.exit(D.exit_code(diags, strict=strict))
 
 
@@ -133,25 +134,28 @@ class AmbiguousInput(NothingFound):
     exit_code = 2
 
 
-def _q_corpus_keyed(root: Path | None) -> tuple[Path, Any, str | None]:
-    """The corpus root, the validated corpus (cached) and its content key; a one-line
+def _q_index_at(root: Path | None) -> tuple[Path, Any]:
+    """The corpus root and its question index (kg.index, built when stale); a one-line
     warning on stderr when the corpus has errors."""
-    from kg.cache import load_validated_keyed
+    from kg.index import open_index, resolve_root
 
-    path = _root(root)
-    corpus, diags, key = load_validated_keyed(path)
-    errors = sum(1 for d in diags if d.severity == "error")
+    try:
+        path = resolve_root(root)
+        ix = open_index(path)
+    except KgError as exc:
+        raise FatalError(str(exc)) from None
+    errors = ix.errors
     if errors:
         click.echo(
             f"kg: warning: the corpus has {errors} error{'s' if errors != 1 else ''}; "
             "answers may be incomplete (run `kg validate`)",
             err=True,
         )
-    return path, corpus, key
+    return path, ix
 
 
-def _q_corpus(root: Path | None) -> Any:
-    return _q_corpus_keyed(root)[1]
+def _q_index(root: Path | None) -> Any:
+    return _q_index_at(root)[1]
 
 
 def _q_style() -> Any:
@@ -192,26 +196,28 @@ def studies(root: Path | None, claim: tuple[str, ...], limit: int, as_json: bool
     Exit status: 0 answered, 1 no claim matches.
     """
     from kg import views
-    from kg.lookup import find_claim_id, suggest
-    from kg.search import search_claims, unmatched_words
+    from kg.lookup import find_claim_id_indexed, suggest
+    from kg.search import search_indexed, unmatched_words_indexed
 
-    corpus = _q_corpus(root)
+    ix = _q_index(root)
     query = " ".join(claim).strip()
-    found = find_claim_id(corpus, query)
+    found = find_claim_id_indexed(ix, query)
     hits = []
     if found is None:
-        hits = search_claims(corpus, query, limit=limit)
+        hits = search_indexed(ix, query, limit=limit)
         if not hits:
             msg = f"no claim matches '{query}'"
-            missing = unmatched_words(corpus, query)
+            missing = unmatched_words_indexed(ix, query)
             if missing:
                 msg += f" (no claim mentions {', '.join(repr(w) for w in missing)})"
-            ids = suggest(query, {c: c for c in corpus.claims})
+            ids = suggest(query, {c: c for c in ix.claim_ids()})
             if ids:
                 msg += f"; did you mean {' or '.join(repr(i) for i in ids)}?"
             raise NothingFound(msg + "; list claims with `kg claims`")
-        found = corpus.claims[hits[0].claim]
-    _q_emit(views.studies_data(corpus, query, found, hits), as_json, views.render_studies)
+        found = hits[0].claim
+    corpus = ix.corpus_for(claims=[found, *(h.claim for h in hits)])
+    _q_emit(views.studies_data(corpus, query, corpus.claims[found], hits), as_json,
+            views.render_studies)
 
 
 @cli.command()
@@ -244,21 +250,21 @@ def claims(root: Path | None, about: str | None, position: str, study: str | Non
     2 when ENTITY is ambiguous.
     """
     from kg import views
-    from kg.lookup import LookupFailed, find_entity, find_study
-    from kg.search import filter_claims
+    from kg.lookup import LookupFailed, find_entity_indexed, find_study_indexed
+    from kg.search import filter_indexed
 
-    corpus = _q_corpus(root)
+    ix = _q_index(root)
     try:
-        entity = find_entity(corpus, about).entity if about else None
-        study_key = find_study(corpus, study).key if study else None
+        entity = find_entity_indexed(ix, about).entity if about else None
+        study_key = find_study_indexed(ix, study).key if study else None
     except LookupFailed as exc:
         raise _q_lookup_error(exc) from None
-    found = filter_claims(corpus, about=entity.id if entity else None, position=position,
-                          study=study_key, statuses=statuses, certainties=certainties,
-                          roles=roles)
+    found = filter_indexed(ix, about=entity.id if entity else None, position=position,
+                           study=study_key, statuses=statuses, certainties=certainties,
+                           roles=roles)
     filters = {"about": entity.id if entity else None, "as": position, "study": study_key,
                "status": list(statuses), "certainty": list(certainties), "role": list(roles)}
-    _q_emit(views.claims_data(corpus, found, filters), as_json, views.render_claims)
+    _q_emit(views.claims_payload(found, filters), as_json, views.render_claims)
     if not found:
         raise NothingFound("no claims match these filters")
 
@@ -277,19 +283,24 @@ def show(root: Path | None, ident: tuple[str, ...], as_json: bool) -> None:
     Exit status: 0 found, 1 nothing matches, 2 ambiguous.
     """
     from kg import views
-    from kg.lookup import LookupFailed, find_any
+    from kg.lookup import LookupFailed, find_any_indexed
 
-    corpus = _q_corpus(root)
+    ix = _q_index(root)
     try:
-        found = find_any(corpus, " ".join(ident))
+        found = find_any_indexed(ix, " ".join(ident))
     except LookupFailed as exc:
         raise _q_lookup_error(exc) from None
     if found.entity is not None:
-        data = views.entity_data(corpus, found.entity)
+        eid = found.entity.id
+        data = views.entity_data(ix.corpus_for(entities=[eid]), found.entity,
+                                 ix.summaries("c.subject = ?", [eid]),
+                                 ix.summaries("c.object = ?", [eid]))
     elif found.study is not None:
-        data = views.study_data(corpus, found.study)
+        key = found.study.key
+        data = views.study_data(ix.corpus_for(studies=[key]), found.study, ix.bearings(key))
     else:
         assert found.claim is not None
+        corpus = ix.corpus_for(claims=[found.claim.id])
         data = views.show_claim_data(corpus, found.claim)
     _q_emit(data, as_json, views.render_show)
 
@@ -316,19 +327,23 @@ def paths(root: Path | None, source: str, target: str, max_hops: int, limit: int
     Exit status: 0 chains found, 1 none (or an unknown entity), 2 ambiguous entity.
     """
     from kg import views
-    from kg.lookup import LookupFailed, find_entity
-    from kg.paths import chain_data, find_chains
+    from kg.lookup import LookupFailed, find_entity_indexed
+    from kg.paths import chain_data, find_chains_indexed
 
-    corpus = _q_corpus(root)
+    ix = _q_index(root)
     try:
-        a = find_entity(corpus, source).entity
-        b = find_entity(corpus, target).entity
+        a = find_entity_indexed(ix, source).entity
+        b = find_entity_indexed(ix, target).entity
     except LookupFailed as exc:
         raise _q_lookup_error(exc) from None
-    chains, truncated = find_chains(corpus, a.id, b.id, max_hops=max_hops,
-                                    include_all=include_all)
+    chains, truncated = find_chains_indexed(ix, a.id, b.id, max_hops=max_hops,
+                                            include_all=include_all)
+    shown = chains[:limit]
+    corpus = ix.corpus_for(
+        claims=[ln.claim for ch in shown for ln in ch.links],
+        entities=[a.id, b.id, *(e for ch in shown for e in ch.entities)])
     data = views.paths_data(
-        corpus, a, b, [chain_data(corpus, ch) for ch in chains[:limit]], max_hops=max_hops,
+        corpus, a, b, [chain_data(corpus, ch) for ch in shown], max_hops=max_hops,
         include_all=include_all, limit=limit, total=len(chains), truncated=truncated)
     _q_emit(data, as_json, views.render_paths)
     if not chains:
@@ -342,10 +357,8 @@ def stats(root: Path | None, as_json: bool) -> None:
     """Counts: entities by role, claims by status and certainty, evidence by stance and
     design, studies."""
     from kg import views
-    from kg.stats import corpus_stats
 
-    corpus = _q_corpus(root)
-    _q_emit(corpus_stats(corpus), as_json, views.render_stats)
+    _q_emit(_q_index(root).stats(), as_json, views.render_stats)
 
 
 @cli.command()
@@ -376,10 +389,10 @@ def sparql(root: Path | None, query: str, fmt: str, as_json: bool) -> None:
         raise FatalError(str(exc)) from None
     except Q.QueryError as exc:
         raise FatalError(exc.message) from None
-    path, corpus, key = _q_corpus_keyed(root)
+    path, ix = _q_index_at(root)
     try:
         base = resolve_base(path)
-        store = Q.open_store(Q.graph_ntriples(path, corpus, base, key))
+        store = Q.graph_store(path, ix, base)
         pfx = prefixes(base)
         result = Q.run_query(store, text, base, pfx)
         out = Q.render(result, "json" if as_json else fmt, _q_style(), pfx)
@@ -402,13 +415,14 @@ BASE_OPTION = click.option(
 
 
 def _built_graph(root: Path | None, base: str | None) -> Any:
-    """Validate and compile; on corpus errors print them like `kg validate` and exit 1."""
+    """Validate (the graph compiles on first use, with compiled parts cached under
+    build/cache/compiled/); on corpus errors print them like `kg validate` and exit 1."""
     from kg import diagnostics as D
     from kg.compiler import build as run_build
 
     path = _root(root)
     try:
-        result = run_build(path, base)
+        result = run_build(path, base, cache=True)
     except KgError as exc:
         raise FatalError(str(exc)) from None
     if not result.ok:
@@ -433,16 +447,17 @@ def build(root: Path | None, base: str | None, output: str | None) -> None:
     from kg import exporters as X
 
     path, result = _built_graph(root, base)
-    data = X.turtle(result.triples, result.base)
+    graph = result.graph
     if output == "-":
-        click.echo(data.decode("utf-8"), nl=False)
+        for chunk in graph.chunks():
+            click.echo(chunk, nl=False)
         return
     target = X.output_paths("turtle", path, output)[".ttl"]
     try:
-        X.write_atomic(target, data)
+        size = X.write_atomic(target, graph.chunks())
     except KgError as exc:
         raise FatalError(str(exc)) from None
-    click.echo(f"wrote {target} ({len(result.triples)} triples, {len(data)} bytes)", err=True)
+    click.echo(f"wrote {target} ({graph.triples} triples, {size} bytes)", err=True)
 
 
 @cli.command()
@@ -465,7 +480,7 @@ def export(root: Path | None, base: str | None, fmt: str, output: str | None) ->
         raise FatalError("kgx writes two files (nodes and edges); give -o a prefix, not '-'")
     path, result = _built_graph(root, base)
     try:
-        parts = X.export(fmt, result.corpus, result.base, result.triples)
+        parts = X.export(fmt, result)
         if output == "-":
             for data in parts.values():
                 click.echo(data.decode("utf-8"), nl=False)
@@ -476,6 +491,44 @@ def export(root: Path | None, base: str | None, fmt: str, output: str | None) ->
             click.echo(f"wrote {targets[suffix]} ({len(data)} bytes)", err=True)
     except KgError as exc:
         raise FatalError(str(exc)) from None
+
+
+@cli.command()
+@ROOT_OPTION
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]),
+              default="text", show_default=True,
+              help="text: for the terminal; markdown: a report to read in a pull request; "
+              "json: for scripts (shape documented in kg/audit.py).")
+@click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Write the report to FILE (atomically) instead of stdout.")
+def audit(root: Path | None, fmt: str, output: Path | None) -> None:
+    """Audit the article against its evidence, by section and paragraph.
+
+    Lists claims the article states more strongly than the evidence allows
+    (overstated), states without a reference (uncited) or cites to a study that does
+    not support them (misattributed), and each citation error recorded on a study.
+    """
+    from kg import audit as A
+    from kg.diagnostics import Severity
+    from kg.validator import validate as run
+
+    path = _root(root)
+    corpus, diags = run(path)
+    errors = sum(1 for d in diags if d.severity == Severity.ERROR)
+    if errors:
+        click.echo(f"kg: warning: the corpus has {errors} error{'' if errors == 1 else 's'}; "
+                   "the audit covers only what loaded (run 'kg validate')", err=True)
+    report = A.audit(corpus)
+    render = {"text": A.render_text, "markdown": A.render_markdown, "json": A.render_json}[fmt]
+    text = render(report)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        A.write_atomic(output, text)
+    except KgError as exc:
+        raise FatalError(str(exc)) from None
+    click.echo(f"wrote {output}", err=True)
 
 
 def main() -> None:

@@ -11,6 +11,10 @@ Entries are pickles written atomically (temp file in the same folder, then os.re
 A missing, corrupt or foreign entry is ignored and rebuilt; an unwritable cache folder
 only costs speed. Old entries for the same root are replaced, so the folder holds one
 entry per kind (``corpus``, ``graph``, ...).
+
+The question commands no longer unpickle the corpus: they read kg.index's SQLite index
+(and an on-disk pyoxigraph store for ``kg sparql``), which uses :func:`content_key` as its
+key and a stat snapshot to avoid rehashing on every question.
 """
 
 from __future__ import annotations

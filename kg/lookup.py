@@ -12,9 +12,14 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kg.model import Claim, Corpus, Entity, Study
+
+if TYPE_CHECKING:
+    from kg.index import Index
 
 
 class LookupFailed(Exception):
@@ -49,8 +54,12 @@ class EntityMatch:
     by: str  # one of RANKS: what the text matched
 
 
-def _names(e: Entity) -> dict[str, list[str]]:
+def names_of(e: Entity) -> dict[str, list[str]]:
+    """An entity's names by rank (RANKS order)."""
     return {"id": [e.id], "label": [e.label], "synonym": list(e.synonyms), "xref": list(e.xrefs)}
+
+
+_names = names_of
 
 
 def entity_matches(corpus: Corpus, text: str) -> list[EntityMatch]:
@@ -99,7 +108,11 @@ def did_you_mean(ids: tuple[str, ...]) -> str:
 
 def find_entity(corpus: Corpus, text: str) -> EntityMatch:
     """The one entity ``text`` names; raises NotFound or Ambiguous."""
-    found = entity_matches(corpus, text)
+    return _one_entity(text, entity_matches(corpus, text), lambda: entity_names(corpus))
+
+
+def _one_entity(text: str, found: list[EntityMatch],
+                names: Callable[[], dict[str, str]]) -> EntityMatch:
     if len(found) == 1:
         return found[0]
     if found:
@@ -108,7 +121,7 @@ def find_entity(corpus: Corpus, text: str) -> EntityMatch:
         raise Ambiguous(
             f"'{text}' names {len(found)} entities by {found[0].by}: {listing}; "
             "give one of their ids", ids)
-    ids = suggest(text, entity_names(corpus))
+    ids = suggest(text, names())
     raise NotFound(f"no entity '{text}'{did_you_mean(ids)}", ids)
 
 
@@ -162,6 +175,64 @@ def find_any(corpus: Corpus, text: str) -> Found:
         options = entity_names(corpus)
         options.update({norm(c): c for c in corpus.claims})
         options.update({norm(s): s for s in corpus.studies})
+        ids = suggest(text, options)
+        raise NotFound(
+            f"no entity, claim or study '{text}'{did_you_mean(ids)}", ids) from None
+
+
+# -- the same lookups, answered from the question index (kg.index) ---------------------------
+
+
+def find_claim_id_indexed(ix: Index, text: str) -> str | None:
+    """:func:`find_claim_id`'s claim id, from the index."""
+    if ix.has_claim(text):
+        return text
+    key = text.strip().casefold()
+    return key if ix.has_claim(key) else None
+
+
+def entity_matches_indexed(ix: Index, text: str) -> list[EntityMatch]:
+    """:func:`entity_matches`, from the index."""
+    key = norm(text)
+    if not key:
+        return []
+    hits = ix.entity_name_hits(key)
+    if not hits:
+        return []
+    best = hits[0][0]
+    ords = [o for rank, o in hits if rank == best]
+    return [EntityMatch(e, RANKS[best]) for e in ix.entities_at(ords)]
+
+
+def find_entity_indexed(ix: Index, text: str) -> EntityMatch:
+    """:func:`find_entity`, from the index."""
+    return _one_entity(text, entity_matches_indexed(ix, text), ix.entity_names)
+
+
+def find_study_indexed(ix: Index, key: str) -> Study:
+    """:func:`find_study`, from the index."""
+    study = ix.study(key) or ix.study_by_fold(key.strip().casefold())
+    if study is not None:
+        return study
+    ids = suggest(key, {norm(k): k for k in ix.study_keys()})
+    raise NotFound(f"no study '{key}'{did_you_mean(ids)}", ids)
+
+
+def find_any_indexed(ix: Index, text: str) -> Found:
+    """:func:`find_any`, from the index."""
+    cid = find_claim_id_indexed(ix, text)
+    if cid is not None:
+        return Found(claim=ix.claims([cid])[cid])
+    try:
+        return Found(study=find_study_indexed(ix, text))
+    except NotFound:
+        pass
+    try:
+        return Found(entity=find_entity_indexed(ix, text).entity)
+    except NotFound:
+        options = ix.entity_names()
+        options.update({norm(c): c for c in ix.claim_ids()})
+        options.update({norm(s): s for s in ix.study_keys()})
         ids = suggest(text, options)
         raise NotFound(
             f"no entity, claim or study '{text}'{did_you_mean(ids)}", ids) from None

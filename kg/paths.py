@@ -26,11 +26,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import product
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg import vocabulary as V
 from kg.evidence import LEVEL_RANK, LEVELS, assess
 from kg.model import Claim, Corpus
+
+if TYPE_CHECKING:
+    from kg.index import Index
 
 #: How bad each status is, for breaking ties between links with the same level.
 STATUS_BADNESS = {"established": 0, "supported": 1, "mixed": 2, "contested": 3,
@@ -141,7 +144,13 @@ def find_chains(corpus: Corpus, source: str, target: str, *, max_hops: int = 4,
     whether enumeration stopped at MAX_CHAINS."""
     if source not in corpus.entities or target not in corpus.entities:
         return [], False
-    adj = adjacency(corpus, include_all)
+    return chains_in(adjacency(corpus, include_all), source, target, max_hops)
+
+
+def chains_in(adj: dict[str, dict[str, list[Link]]], source: str, target: str,
+              max_hops: int) -> tuple[list[Chain], bool]:
+    """:func:`find_chains` over a given adjacency (:func:`adjacency`, or the part of it that
+    can lie on a chain: pruning subgraphs that reach no chain changes nothing)."""
     chains: list[Chain] = []
     truncated = False
     for nodes in simple_paths(adj, source, target, max_hops):
@@ -176,3 +185,63 @@ def chain_data(corpus: Corpus, chain: Chain) -> dict[str, Any]:
         "weakest": {"claim": chain.weakest.claim, "level": chain.weakest.level,
                     "status": chain.weakest.status},
     }
+
+
+# -- from the question index (kg.index) -------------------------------------------------------
+
+
+def chain_adjacency_indexed(ix: Index, source: str, target: str, max_hops: int,
+                            include_all: bool = False) -> dict[str, dict[str, list[Link]]]:
+    """The part of :func:`adjacency` that can lie on a chain of at most ``max_hops`` claims
+    from ``source`` to ``target``, read from the index one hop at a time.
+
+    A breadth-first search from ``source`` fetches the links out of each entity reached in
+    fewer than ``max_hops`` hops (on the last hop only links into ``target``); a link
+    u -> v is kept when dist(source, u) + 1 + dist(v, target) <= max_hops. Every link of
+    every chain is kept, and links keep their file order, so :func:`simple_paths` yields
+    the same chains in the same order as over the whole graph.
+    """
+    from kg import index as I
+
+    min_trav = I.WITH_ALL if include_all else I.ALWAYS
+    dist = {source: 0}
+    frontier = [source]
+    rows: list[tuple[Any, ...]] = []
+    for depth in range(1, max_hops + 1):
+        found = ix.links_from(frontier, min_trav, target if depth == max_hops else None)
+        rows += found
+        frontier = []
+        for r in found:
+            obj = r[4]
+            if obj not in dist:
+                dist[obj] = depth
+                if obj != target:
+                    frontier.append(obj)
+        if not frontier:
+            break
+    back: dict[str, list[str]] = {}
+    for r in rows:
+        back.setdefault(r[4], []).append(r[2])
+    to_target = {target: 0}
+    level = [target]
+    while level:
+        nxt = []
+        for v in level:
+            for u in back.get(v, ()):
+                if u not in to_target:
+                    to_target[u] = to_target[v] + 1
+                    nxt.append(u)
+        level = nxt
+    adj: dict[str, dict[str, list[Link]]] = {}
+    for _ord, cid, subj, pred, obj, lvl, status in sorted(rows):
+        if obj in to_target and dist[subj] + 1 + to_target[obj] <= max_hops:
+            adj.setdefault(subj, {}).setdefault(obj, []).append(
+                Link(cid, subj, pred, obj, V.PREDICATES[pred].sign, lvl, status))
+    return adj
+
+
+def find_chains_indexed(ix: Index, source: str, target: str, *, max_hops: int = 4,
+                        include_all: bool = False) -> tuple[list[Chain], bool]:
+    """:func:`find_chains` from the question index (``source`` and ``target`` exist)."""
+    adj = chain_adjacency_indexed(ix, source, target, max_hops, include_all)
+    return chains_in(adj, source, target, max_hops)

@@ -12,14 +12,20 @@ vocabulary for a close spelling (difflib), at half weight, so "sclerotin" still 
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import functools
+import heapq
 import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from kg.model import Claim, Corpus
+
+if TYPE_CHECKING:
+    from kg.index import Index
 
 #: Field weights: what a claim is about counts more than how it is qualified.
 WEIGHTS: dict[str, float] = {
@@ -155,6 +161,15 @@ def _close(token: str, vocabulary: Iterable[str]) -> str | None:
     return match[0] if match else None
 
 
+def _query_words(query: str) -> dict[str, str]:
+    """stem -> the first original word with that stem, stop words left out."""
+    words: dict[str, str] = {}
+    for raw in _TOKEN.findall(query.lower()):
+        if raw not in STOPWORDS:
+            words.setdefault(stem(raw), raw)
+    return words
+
+
 def search_claims(corpus: Corpus, query: str, limit: int = 5,
                   index: ClaimIndex | None = None) -> list[Hit]:
     """The best-matching claims for ``query``, best first; claims scoring zero are left out.
@@ -162,10 +177,7 @@ def search_claims(corpus: Corpus, query: str, limit: int = 5,
     Ties are broken by fewer distinct tokens (the more specific claim), then file order.
     """
     idx = index or build_index(corpus)
-    words: dict[str, str] = {}  # stem -> first original word
-    for raw in _TOKEN.findall(query.lower()):
-        if raw not in STOPWORDS:
-            words.setdefault(stem(raw), raw)
+    words = _query_words(query)
     plan: list[tuple[str, str, float]] = []  # (token to look for, original word, factor)
     for tok, raw in words.items():
         if tok in idx.df:
@@ -206,6 +218,124 @@ def unmatched_words(corpus: Corpus, query: str, index: ClaimIndex | None = None)
         if tok not in idx.df and _close(tok, idx.df) is None:
             out.append(raw)
     return out
+
+
+def search_indexed(ix: Index, query: str, limit: int = 5) -> list[Hit]:
+    """:func:`search_claims` from the question index (kg.index): the same hits, scores and
+    order, reading only the postings of the query's tokens.
+
+    Each claim's score is summed in the same order as :func:`search_claims` sums it (query
+    tokens in order, then the subject's and the object's name bonus), so the floats agree
+    exactly; only the claims that can rank in the first ``limit`` are sorted.
+    """
+    words = _query_words(query)
+    df = ix.document_frequencies(words)
+    plan: list[tuple[str, str, float]] = []
+    for tok, raw in words.items():
+        if tok in df:
+            plan.append((tok, raw, 1.0))
+        else:
+            near = _close(tok, ix.vocabulary())
+            if near is not None and near not in words:
+                plan.append((near, raw, FUZZY_WEIGHT))
+    df.update(ix.document_frequencies(tok for tok, _, _ in plan if tok not in df))
+    n = ix.claim_count
+
+    def idf(token: str) -> float:
+        return math.log(1.0 + n / df[token]) if token in df else 0.0
+
+    scores: dict[int, float] = {}
+    postings: dict[str, list[tuple[float, Any]]] = {}
+    for tok, _raw, factor in plan:
+        if tok not in postings:
+            postings[tok] = ix.postings(tok)
+        i = idf(tok)
+        for weight, ords in postings[tok]:
+            add = i * weight * factor
+            new = set(ords)
+            old = new.intersection(scores)
+            for o in old:
+                scores[o] += add
+            scores.update(dict.fromkeys(new.difference(old) if old else new, add))
+    if not scores:
+        return []
+    present = {tok for tok, _, _ in plan}
+    named = ix.named_ends(present)
+    if named:
+        df.update(ix.document_frequencies(
+            t for names in named.values() for name in names for t in name if t not in df))
+        bonus = {eid: max(sum(idf(t) for t in name) for name in names)
+                 for eid, names in named.items()}
+        at = ix.end_claims(bonus)
+        # every claim gets its subject's bonus before its object's, as search_claims adds
+        # them (adding 0.0 for an end without one changes no float)
+        for end in (0, 1):
+            for eid, b in bonus.items():
+                add = NAMED_WEIGHT * b
+                for o in at[eid][end] if eid in at else ():
+                    if o in scores:
+                        scores[o] += add
+    kth = heapq.nlargest(limit, scores.values())[-1]
+    floor = kth - 4e-9  # every score that rounds (to 9 places) like the kth or better
+    pool = [(o, sc) for o, sc in scores.items() if sc >= floor]
+    info = ix.ids_of(o for o, _ in pool)
+    pool.sort(key=lambda h: (-round(h[1], 9), info[h[0]][1], h[0]))
+    hits = []
+    for o, sc in pool[:limit]:
+        matched = tuple(raw for tok, raw, _ in plan
+                        if any(_holds(ords, o) for _, ords in postings[tok]))
+        hits.append(Hit(info[o][0], round(sc, 3), matched))
+    return hits
+
+
+def _holds(ords: Any, o: int) -> bool:
+    """Whether the sorted array ``ords`` holds ``o``."""
+    i = bisect.bisect_left(ords, o)
+    return i < len(ords) and ords[i] == o
+
+
+def unmatched_words_indexed(ix: Index, query: str) -> list[str]:
+    """:func:`unmatched_words`, from the question index."""
+    raws = [raw for raw in _TOKEN.findall(query.lower()) if raw not in STOPWORDS]
+    df = ix.document_frequencies(stem(raw) for raw in raws)
+    return [raw for raw in raws
+            if stem(raw) not in df and _close(stem(raw), ix.vocabulary()) is None]
+
+
+def filter_indexed(
+    ix: Index,
+    *,
+    about: str | None = None,
+    position: str = "both",
+    study: str | None = None,
+    statuses: tuple[str, ...] = (),
+    certainties: tuple[str, ...] = (),
+    roles: tuple[str, ...] = (),
+) -> list[dict[str, Any]]:
+    """The summaries (kg.views.claim_summary) of :func:`filter_claims`'s claims, in file
+    order, from the question index."""
+    import json
+
+    ends = {"subject": ("subject",), "object": ("object",)}.get(position, ("subject", "object"))
+    where: list[str] = []
+    params: list[object] = []
+    if about is not None:
+        where.append("(" + " OR ".join(f"c.{e} = ?" for e in ends) + ")")
+        params += [about] * len(ends)
+    if roles:
+        where.append("(" + " OR ".join(
+            f"c.{e}_role IN (SELECT value FROM json_each(?))" for e in ends) + ")")
+        params += [json.dumps(list(roles))] * len(ends)
+    if study is not None:
+        where.append("c.ord IN (SELECT ord FROM bearings WHERE study = ?)")
+        params.append(study)
+    if certainties:
+        where.append("c.certainty IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(list(certainties)))
+    if statuses:
+        where.append("c.status IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(list(statuses)))
+    return ix.summaries(" AND ".join(where), params)
 
 
 def filter_claims(

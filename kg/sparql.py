@@ -137,6 +137,118 @@ def open_store(ntriples: bytes) -> Any:
     return store
 
 
+STORE_PREFIX = "graph-"
+STORE_BASE_FILE = "kg-base"
+
+
+def store_path(root: Path, key: str) -> Path:
+    """Where the on-disk store of the graph compiled from the corpus with ``key`` lives."""
+    from kg.index import CACHE_DIR
+
+    return root / CACHE_DIR / f"{STORE_PREFIX}{key[:40]}.oxigraph"
+
+
+def graph_store(root: Path, ix: Any, base: str) -> Any:
+    """A read-only pyoxigraph Store of the compiled graph of the indexed corpus (``ix``, a
+    kg.index.Index), opened from ``<root>/build/cache/graph-<key>.oxigraph/``.
+
+    The store is built the first time (compile_graph of the corpus, then bulk_load) in a
+    temporary folder that is renamed into place once closed, so a store under its final
+    name is always complete; it records its base IRI and is rebuilt for another. Stores of
+    other keys are removed. An unwritable cache folder gives an in-memory store.
+    The store replaces the N-Triples pickle (graph_ntriples) the command used before.
+    """
+    import pyoxigraph as ox
+
+    path = store_path(root, ix.key)
+    opened = _open_store(path, base)
+    if opened is not None:
+        return opened
+    data = _compile(ix, base)
+    if _write_store(path, data, base):
+        opened = _open_store(path, base)
+        if opened is not None:
+            return opened
+    store = ox.Store()
+    store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+def _open_store(path: Path, base: str) -> Any:
+    import pyoxigraph as ox
+
+    try:
+        if (path / STORE_BASE_FILE).read_text(encoding="utf-8") != base:
+            return None
+        return ox.Store.read_only(str(path))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+
+
+def _compile(ix: Any, base: str) -> bytes:
+    """The compiled graph of the indexed corpus, as N-Triples."""
+    import pyoxigraph as ox
+
+    from kg.compiler import compile_graph
+
+    corpus = ix.load_corpus()
+    try:
+        triples = compile_graph(corpus, base)
+    except Exception as exc:  # an invalid corpus the compiler cannot take
+        raise KgError(
+            f"cannot compile the graph ({type(exc).__name__}: {exc}); "
+            "run `kg validate` and fix the errors") from None
+    del corpus  # peak memory: the corpus, the triples and their text are not needed together
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    del triples
+    assert data is not None  # no output file given: the bytes are returned
+    return bytes(data)
+
+
+def _write_store(path: Path, data: bytes, base: str) -> bool:
+    import os
+    import shutil
+    import tempfile
+
+    import pyoxigraph as ox
+
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{STORE_PREFIX}", suffix=".tmp", dir=folder))
+    except OSError:
+        return False
+    try:
+        store = ox.Store(str(tmp))
+        store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
+        store.flush()
+        del store  # closes the database before the folder gets its final name
+        (tmp / STORE_BASE_FILE).write_text(base, encoding="utf-8")
+        if path.exists():
+            shutil.rmtree(path, ignore_errors=True)  # a store for another base IRI
+        os.rename(tmp, path)
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)
+        return path.is_dir()
+    for old in folder.iterdir():  # stores of other corpus versions, and the old pickle
+        if old != path and (old.name.startswith(STORE_PREFIX) or old.name == "graph.pickle"
+                            or (old.name.startswith(f".{STORE_PREFIX}") and _stale(old))):
+            if old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                old.unlink(missing_ok=True)
+    return True
+
+
+def _stale(path: Path, age: float = 3600.0) -> bool:
+    import time
+
+    try:
+        return time.time() - path.stat().st_mtime > age
+    except OSError:
+        return False
+
+
 # -- running ----------------------------------------------------------------------------------
 
 

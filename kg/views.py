@@ -91,8 +91,15 @@ def statistic_data(s: Statistic) -> JSON:
 def entity_ref(corpus: Corpus, entity_id: str) -> JSON:
     e = corpus.entities.get(entity_id)
     if e is None:
+        return ref_data(entity_id, None, None, None)
+    return ref_data(e.id, e.label, e.role, e.kind)
+
+
+def ref_data(entity_id: str, label: str | None, role: str | None, kind: str | None) -> JSON:
+    """An entity as claims show it; ``label`` None means the entity is unknown."""
+    if label is None:
         return {"id": entity_id, "label": entity_id, "role": None, "kind": None}
-    return {"id": e.id, "label": e.label, "role": e.role, "kind": e.kind}
+    return {"id": entity_id, "label": label, "role": role, "kind": kind}
 
 
 def citation(corpus: Corpus, key: str) -> str:
@@ -144,15 +151,23 @@ def assessment_data(corpus: Corpus, claim: Claim) -> JSON:
 
 def claim_summary(corpus: Corpus, claim: Claim) -> JSON:
     a = assess(claim, corpus.studies)
+    return summary_data(claim.id, claim.statement, entity_ref(corpus, claim.subject),
+                        claim.predicate, entity_ref(corpus, claim.object), claim.certainty,
+                        a.status, a.level)
+
+
+def summary_data(claim_id: str, statement: str, subject: JSON, predicate: str, object_: JSON,
+                 certainty: str, status: str, level: str | None) -> JSON:
+    """One line about a claim (``subject`` and ``object_`` as :func:`ref_data` makes them)."""
     return {
-        "id": claim.id,
-        "statement": claim.statement,
-        "subject": entity_ref(corpus, claim.subject),
-        "predicate": claim.predicate,
-        "object": entity_ref(corpus, claim.object),
-        "certainty": claim.certainty,
-        "status": a.status,
-        "level": a.level,
+        "id": claim_id,
+        "statement": statement,
+        "subject": subject,
+        "predicate": predicate,
+        "object": object_,
+        "certainty": certainty,
+        "status": status,
+        "level": level,
     }
 
 
@@ -369,7 +384,12 @@ def render_studies(data: JSON, style: Style) -> str:
 
 
 def claims_data(corpus: Corpus, claims: Iterable[Claim], filters: JSON) -> JSON:
-    return {"filters": filters, "claims": [claim_summary(corpus, c) for c in claims]}
+    return claims_payload([claim_summary(corpus, c) for c in claims], filters)
+
+
+def claims_payload(summaries: list[JSON], filters: JSON) -> JSON:
+    """The answer to ``kg claims`` from claim summaries already made (:func:`summary_data`)."""
+    return {"filters": filters, "claims": summaries}
 
 
 def render_claims(data: JSON, style: Style) -> str:
@@ -389,9 +409,16 @@ def _edge_row(corpus: Corpus, claim: Claim, other: str) -> JSON:
     return {**claim_summary(corpus, claim), "other": entity_ref(corpus, other)}
 
 
-def entity_data(corpus: Corpus, entity: Entity) -> JSON:
-    out_claims = [c for c in corpus.claims.values() if c.subject == entity.id]
-    in_claims = [c for c in corpus.claims.values() if c.object == entity.id]
+def entity_data(corpus: Corpus, entity: Entity, claims_out: list[JSON] | None = None,
+                claims_in: list[JSON] | None = None) -> JSON:
+    """An entity's card. ``claims_out`` and ``claims_in`` (claim summaries, file order) are
+    computed from ``corpus`` unless given (the question index gives them)."""
+    if claims_out is None:
+        claims_out = [claim_summary(corpus, c) for c in corpus.claims.values()
+                      if c.subject == entity.id]
+    if claims_in is None:
+        claims_in = [claim_summary(corpus, c) for c in corpus.claims.values()
+                     if c.object == entity.id]
     return {
         "kind": "entity",
         "id": entity.id,
@@ -402,8 +429,8 @@ def entity_data(corpus: Corpus, entity: Entity) -> JSON:
         "xrefs": list(entity.xrefs),
         "synonyms": list(entity.synonyms),
         "defined_at": str(entity.span),
-        "claims_out": [claim_summary(corpus, c) for c in out_claims],
-        "claims_in": [claim_summary(corpus, c) for c in in_claims],
+        "claims_out": claims_out,
+        "claims_in": claims_in,
     }
 
 
@@ -461,15 +488,22 @@ BIB_FIELDS = ("author", "title", "journal", "booktitle", "publisher", "year", "v
               "number", "pages", "doi", "pmid", "pmcid", "url")
 
 
-def study_data(corpus: Corpus, study: Study) -> JSON:
+def study_bearing(summary: JSON, stances: list[str], cited: bool) -> JSON:
+    """A claim a study bears on: its summary, the study's stances on it, whether cited."""
+    return {**summary, "stances": stances, "article_cites": cited}
+
+
+def study_data(corpus: Corpus, study: Study, bears: list[JSON] | None = None) -> JSON:
+    """A study's card. ``bears`` (:func:`study_bearing` rows, file order) is computed from
+    ``corpus`` unless given (the question index gives it)."""
     ref = corpus.references.get(study.key)
-    bears = []
-    for c in corpus.claims.values():
-        stances = [ev.stance for ev in c.evidence if ev.study == study.key]
-        cited = study.key in c.article_cites
-        if stances or cited:
-            bears.append({**claim_summary(corpus, c), "stances": stances,
-                          "article_cites": cited})
+    if bears is None:
+        bears = []
+        for c in corpus.claims.values():
+            stances = [ev.stance for ev in c.evidence if ev.study == study.key]
+            cited = study.key in c.article_cites
+            if stances or cited:
+                bears.append(study_bearing(claim_summary(corpus, c), stances, cited))
     listed = corpus.article is not None and study.key in corpus.article.references
     return {
         "kind": "study",

@@ -154,10 +154,36 @@ def test_the_graph_is_cached_and_follows_changes(tmp_path: Path) -> None:
     root = Path(shutil.copytree(CORPORA / "questions", tmp_path / "c"))
     q = "ASK { claim:drug-d-lowers-hormone-x rdfs:label 'Drug D lowers hormone X.' }"
     assert run(root, q)[0] == 0
-    assert (root / "build" / "cache" / "graph.pickle").is_file()
+    stores = sorted((root / "build" / "cache").glob("graph-*.oxigraph"))
+    assert len(stores) == 1 and (stores[0] / "kg-base").is_file()
+    assert run(root, q)[0] == 0  # from the store on disk
     path = root / "claims" / "mechanism.yaml"
     path.write_text(path.read_text().replace("Drug D lowers hormone X.", "Drug D lowers X."))
     assert run(root, q)[0] == 1
+    after = sorted((root / "build" / "cache").glob("graph-*.oxigraph"))
+    assert len(after) == 1 and after != stores  # the old store is gone
+    assert not list((root / "build" / "cache").glob(".graph-*"))  # no temporary folder left
+
+
+def test_a_damaged_store_is_rebuilt(tmp_path: Path) -> None:
+    import shutil as sh
+
+    root = Path(shutil.copytree(CORPORA / "questions", tmp_path / "c"))
+    q = "ASK { claim:drug-d-lowers-hormone-x a kgv:Claim }"
+    assert run(root, q)[0] == 0
+    (store,) = (root / "build" / "cache").glob("graph-*.oxigraph")
+    for p in store.iterdir():
+        if p.name != "kg-base":
+            sh.rmtree(p) if p.is_dir() else p.unlink()
+    assert run(root, q)[0] == 0
+
+
+def test_another_base_iri_rebuilds_the_store(tmp_path: Path) -> None:
+    root = Path(shutil.copytree(CORPORA / "questions", tmp_path / "c"))
+    q = "SELECT ?c WHERE { ?c a kgv:Claim } LIMIT 1"
+    assert "example.org" in run(root, q, "--format", "csv")[1]
+    (root / "pyproject.toml").write_text('[tool.kg]\nbase = "https://kg.test/x/"\n')
+    assert "https://kg.test/x/claim/" in run(root, q, "--format", "csv")[1]
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])

@@ -36,6 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from common import KG, REPO, Run, machine_long, megabytes, run_measured, seconds
 
@@ -167,8 +168,8 @@ def jobs(shapes: Path) -> list[Job]:
         return [KG, "studies", "--root", str(s.root), *str(s.manifest["studies_query"]).split()]
 
     def paths(s: Size) -> list[str]:
-        a, b = s.manifest["paths"]  # type: ignore[misc]
-        return [KG, "paths", "--root", str(s.root), str(a), str(b)]
+        pair: list[str] = list(s.manifest["paths"])  # type: ignore[call-overload]
+        return [KG, "paths", "--root", str(s.root), str(pair[0]), str(pair[1])]
 
     def sparql(s: Size) -> list[str]:
         return [KG, "sparql", "--root", str(s.root), f"@{s.query_file}"]
@@ -205,7 +206,7 @@ def measure(job: Job, size: Size, runs: int, timeout: float) -> Cell:
     if job.cache == "warm":
         clear_build(size.root)
         run_measured(argv, cwd=size.root, timeout=timeout)
-    results = []
+    results: list[Any] = []
     for _ in range(runs):
         if job.cache == "cold":
             clear_build(size.root)

@@ -47,7 +47,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def updating(config: pytest.Config) -> bool:
-    return bool(config.getoption("--update-golden")) or os.environ.get("KG_UPDATE_GOLDEN", "") not in ("", "0")
+    flag = bool(config.getoption("--update-golden"))
+    return flag or os.environ.get("KG_UPDATE_GOLDEN", "") not in ("", "0")
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from click.testing import CliRunner
 
 from cli import cli
 
-
 CORPORA = Path(__file__).parent / "corpora"
 
 #: (golden name, corpus, arguments, expected exit status)

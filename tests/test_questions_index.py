@@ -103,6 +103,7 @@ def test_filters_agree(pair: tuple[Corpus, I.Index]) -> None:
         {"roles": ("exposure", "outcome")}, {"roles": ("outcome",), "position": "object"},
     ]
     for kw in combos:
+        assert isinstance(kw, dict)
         expected = [views.claim_summary(corpus, c) for c in filter_claims(corpus, **kw)]
         assert filter_indexed(ix, **kw) == expected, kw
 

@@ -34,7 +34,7 @@ class FatalError(click.ClickException):
 
 
 def _root(root: Path | None) -> Path:
-    from kg.corpus import resolve_root
+    from kg.root import resolve_root
 
     try:
         return resolve_root(root)
@@ -534,6 +534,9 @@ def audit(root: Path | None, fmt: str, output: Path | None) -> None:
 def main() -> None:
     try:
         cli(prog_name="kg")
+    except KgError as exc:  # raised past a command's own handling (a damaged cache, say)
+        click.echo(f"kg: error: {exc}", err=True)
+        sys.exit(2)
     except Exception as exc:  # a bug: report it in one line, never a traceback
         click.echo(f"kg: internal error (please report): {type(exc).__name__}: {exc}", err=True)
         sys.exit(3)

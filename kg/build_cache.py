@@ -4,7 +4,7 @@
 claims of each file, the references with their studies, and the article. Each cached part
 is stored under a key that covers everything its triples depend on:
 
-- every part: this cache format, the kg code fingerprint (kg.cache.code_fingerprint:
+- every part: this cache format, the kg code fingerprint (kg.pickles.code_fingerprint:
   every module of the kg package), the pyoxigraph version and the base IRI;
 - the entities of a file: that file's bytes;
 - the claims of a file: that file's bytes, and the key and design of every study its
@@ -152,8 +152,8 @@ def units(comp: _Compiler, root: Path, base: str) -> list[Unit]:
     covers; a claims part's study designs are checked against its stored deps)."""
     import pyoxigraph
 
-    from kg.cache import code_fingerprint
     from kg.compiler import _by_file
+    from kg.pickles import code_fingerprint
 
     c: Corpus = comp.c
     files = _Files(root)

@@ -16,7 +16,7 @@ first time a question is asked after a change. It holds, per purpose:
 - ``meta``: the content key, the error count (for the one-line warning), the precomputed
   ``kg stats`` answer, and the *snapshot* below.
 
-**Freshness.** The index is trusted when its content key (kg.cache.content_key: a SHA-256
+**Freshness.** The index is trusted when its content key (kg.pickles.content_key: a SHA-256
 over every input file, the root and the kg code) is the corpus's. Hashing 90 MB of YAML on
 every question would cost more than the answer, so the index also records a snapshot:
 (path, size, mtime_ns, ctime_ns, inode) of every input file and (path, size, mtime_ns) of
@@ -51,14 +51,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import KgError
+from kg.pickles import CACHE_DIR
+from kg.root import YAML_SUFFIXES
+from kg.root import resolve_root as resolve_root
 
 if TYPE_CHECKING:
     from kg.diagnostics import Diagnostic
     from kg.model import Claim, Corpus, Entity, Study
 
-#: The same folder as kg.cache.CACHE_DIR (kg.cache is not imported on the fast path: it
-#: imports the YAML loader).
-CACHE_DIR = Path("build") / "cache"
 INDEX_FILE = "questions.sqlite"
 #: Bump when the tables change in a way the kg code snapshot would not catch.
 FORMAT = 1
@@ -66,38 +66,11 @@ FORMAT = 1
 RACY_NS = 2_000_000_000
 #: Leftover temporary files older than this are removed when an index is written.
 STALE_TMP_S = 3600.0
-YAML_SUFFIXES = (".yaml", ".yml")
 _KG = Path(__file__).resolve().parent
 
 
 class IndexDamaged(KgError):
     """The index file is corrupt; it has been removed and will be rebuilt next time."""
-
-
-# -- the corpus root, without importing the loader ---------------------------------------------
-
-
-def _is_corpus(path: Path) -> bool:
-    return (path / "claims").is_dir() and (path / "references.bib").is_file()
-
-
-def resolve_root(root: str | os.PathLike[str] | None) -> Path:
-    """kg.corpus.resolve_root, the same answers and errors (a test pins it), without
-    importing kg.corpus: its YAML loader costs a question 10-20 ms of start-up."""
-    if root is None:
-        here = Path.cwd().resolve()
-        for folder in (here, *here.parents):
-            if _is_corpus(folder):
-                return folder
-        from kg.corpus import find_root
-
-        return find_root(here)  # raises the loader's own error
-    path = Path(root).resolve()
-    if not path.is_dir() or not _is_corpus(path):
-        from kg.corpus import resolve_root as slow
-
-        return slow(root)  # raises the loader's own error
-    return path
 
 
 # -- freshness --------------------------------------------------------------------------------
@@ -135,7 +108,7 @@ def input_files(root: Path) -> list[str]:
 
 
 def _code_files() -> list[list[Any]]:
-    """(path, size, mtime_ns) of the kg modules that kg.cache.code_fingerprint hashes."""
+    """(path, size, mtime_ns) of the kg modules that kg.pickles.code_fingerprint hashes."""
     out: list[list[Any]] = []
 
     def walk(folder: str, rel: str) -> None:
@@ -200,7 +173,7 @@ def open_index(root: Path) -> Index:
     if ix is not None:
         if ix.snapshot == snapshot_text(snap, record=False):
             return ix
-        from kg.cache import content_key
+        from kg.pickles import content_key
 
         key = content_key(root)
         if key == ix.key:
@@ -208,7 +181,7 @@ def open_index(root: Path) -> Index:
             return ix
         ix.close()
     else:
-        from kg.cache import content_key
+        from kg.pickles import content_key
 
         key = content_key(root)
     return build_index(root, key, snap)
@@ -238,7 +211,7 @@ def build_index(root: Path, key: str, snap: dict[str, Any]) -> Index:
     text = snapshot_text(snap, record=True)
     path = index_path(root)
     with no_gc():
-        corpus, diags = validate(root)
+        corpus, diags = validate(root, use_cache=True)
         written = _write_file(path, corpus, diags, key, text)
     if written:
         ix = Index.open(path)

@@ -17,6 +17,8 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
+from kg.root import corpus_files
+
 CACHE_DIR = Path("build") / "cache"
 #: Bump when a pickled shape changes in a way the code fingerprint would not catch.
 FORMAT = 2
@@ -33,6 +35,23 @@ def code_fingerprint() -> str:
             st = path.stat()
             h.update(f"{path.relative_to(pkg).as_posix()}|{st.st_size}|{st.st_mtime_ns}\n"
                      .encode())
+    return h.hexdigest()
+
+
+def content_key(root: Path) -> str:
+    """SHA-256 over the kg code, the root's path, and (relative path, size, bytes) of every
+    input file in a stable order. A changed, added or removed file changes it; mtimes are
+    not trusted. An unreadable file is hashed as its error, never as readable content."""
+    h = hashlib.sha256(f"{code_fingerprint()}\0{root}".encode())
+    for path in corpus_files(root):
+        rel = path.relative_to(root).as_posix()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            h.update(f"\0{rel}\0unreadable:{exc.errno}\0".encode())
+            continue
+        h.update(f"\0{rel}\0{len(data)}\0".encode())
+        h.update(data)
     return h.hexdigest()
 
 

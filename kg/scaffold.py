@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kg.corpus import BIB_FILE, CLAIMS_DIR
 from kg.errors import KgError
+from kg.root import BIB_FILE, CLAIMS_DIR
 
 FILES = {
     f"{CLAIMS_DIR}/entities.yaml": (

@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import KgError
-from kg.model import Corpus
 from kg.terminal import Style, table
 
 FORMATS = ("table", "json", "csv", "tsv", "turtle")
@@ -104,46 +103,13 @@ def check_query(text: str) -> str:
 # -- the graph --------------------------------------------------------------------------------
 
 
-def graph_ntriples(root: Path, corpus: Corpus, base: str, corpus_key: str | None) -> bytes:
-    """The compiled graph as N-Triples, from the cache when the corpus is unchanged."""
-    from kg import cache
-
-    def build() -> bytes:
-        import pyoxigraph as ox
-
-        from kg.compiler import compile_graph
-
-        try:
-            triples = compile_graph(corpus, base)
-        except Exception as exc:  # an invalid corpus the compiler cannot take
-            raise KgError(
-                f"cannot compile the graph ({type(exc).__name__}: {exc}); "
-                "run `kg validate` and fix the errors") from None
-        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-        assert data is not None  # no output file given: the bytes are returned
-        return bytes(data)
-
-    if corpus_key is None:
-        return build()
-    value, _ = cache.cached(root, "graph", f"{corpus_key}|{base}", build)
-    return value
-
-
-def open_store(ntriples: bytes) -> Any:
-    import pyoxigraph as ox
-
-    store = ox.Store()
-    store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
-    return store
-
-
 STORE_PREFIX = "graph-"
 STORE_BASE_FILE = "kg-base"
 
 
 def store_path(root: Path, key: str) -> Path:
     """Where the on-disk store of the graph compiled from the corpus with ``key`` lives."""
-    from kg.index import CACHE_DIR
+    from kg.pickles import CACHE_DIR
 
     return root / CACHE_DIR / f"{STORE_PREFIX}{key[:40]}.oxigraph"
 
@@ -156,7 +122,6 @@ def graph_store(root: Path, ix: Any, base: str) -> Any:
     temporary folder that is renamed into place once closed, so a store under its final
     name is always complete; it records its base IRI and is rebuilt for another. Stores of
     other keys are removed. An unwritable cache folder gives an in-memory store.
-    The store replaces the N-Triples pickle (graph_ntriples) the command used before.
     """
     import pyoxigraph as ox
 
@@ -164,13 +129,13 @@ def graph_store(root: Path, ix: Any, base: str) -> Any:
     opened = _open_store(path, base)
     if opened is not None:
         return opened
-    data = _compile(ix, base)
+    data = _compile(root, ix, base)
     if _write_store(path, data, base):
         opened = _open_store(path, base)
         if opened is not None:
             return opened
     store = ox.Store()
-    store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
+    store.bulk_load(data, format=ox.RdfFormat.TURTLE)
     return store
 
 
@@ -185,24 +150,18 @@ def _open_store(path: Path, base: str) -> Any:
         return None
 
 
-def _compile(ix: Any, base: str) -> bytes:
-    """The compiled graph of the indexed corpus, as N-Triples."""
-    import pyoxigraph as ox
-
-    from kg.compiler import compile_graph
+def _compile(root: Path, ix: Any, base: str) -> bytes:
+    """The compiled graph of the indexed corpus, as Turtle, reusing the compiled parts that
+    `kg build` caches (kg.build_cache)."""
+    from kg.compiler import compile_text
 
     corpus = ix.load_corpus()
     try:
-        triples = compile_graph(corpus, base)
+        return compile_text(corpus, base, cache=root).turtle()
     except Exception as exc:  # an invalid corpus the compiler cannot take
         raise KgError(
             f"cannot compile the graph ({type(exc).__name__}: {exc}); "
             "run `kg validate` and fix the errors") from None
-    del corpus  # peak memory: the corpus, the triples and their text are not needed together
-    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-    del triples
-    assert data is not None  # no output file given: the bytes are returned
-    return bytes(data)
 
 
 def _write_store(path: Path, data: bytes, base: str) -> bool:
@@ -220,7 +179,7 @@ def _write_store(path: Path, data: bytes, base: str) -> bool:
         return False
     try:
         store = ox.Store(str(tmp))
-        store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
+        store.bulk_load(data, format=ox.RdfFormat.TURTLE)
         store.flush()
         del store  # closes the database before the folder gets its final name
         (tmp / STORE_BASE_FILE).write_text(base, encoding="utf-8")

@@ -18,7 +18,6 @@ import pytest
 
 from kg import index as I
 from kg import views
-from kg.errors import KgError
 from kg.lookup import (
     LookupFailed,
     find_any,
@@ -178,7 +177,7 @@ def test_whole_corpus_and_stats(pair: tuple[Corpus, I.Index]) -> None:
 
 
 def test_input_files_are_the_loaders(corpus_copy: Callable[[str], Path]) -> None:
-    from kg.corpus import corpus_files
+    from kg.root import corpus_files
 
     root = corpus_copy("questions")
     claims = root / "claims"
@@ -197,25 +196,6 @@ def test_input_files_are_the_loaders(corpus_copy: Callable[[str], Path]) -> None
     assert "claims/link.yaml" in expected and "claims/.hidden.yaml" in expected
 
 
-def test_resolve_root_is_the_loaders(corpus_copy: Callable[[str], Path], tmp_path: Path,
-                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    from kg import corpus as C
-
-    root = corpus_copy("valid")
-    assert I.resolve_root(root) == C.resolve_root(root) == root.resolve()
-    monkeypatch.chdir(root / "claims")
-    assert I.resolve_root(None) == C.resolve_root(None)
-    for bad in (tmp_path / "missing", tmp_path):
-        with pytest.raises(KgError) as ours:
-            I.resolve_root(bad)
-        with pytest.raises(KgError) as theirs:
-            C.resolve_root(bad)
-        assert str(ours.value) == str(theirs.value)
-
-
-# -- freshness --------------------------------------------------------------------------------
-
-
 @pytest.fixture
 def root(corpus_copy: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch) -> Path:
     """A corpus whose files count as old: ctime cannot be set back, so the racy window is
@@ -226,11 +206,11 @@ def root(corpus_copy: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch) ->
 
 def counters(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """How often the index validates the corpus and hashes its files."""
-    import kg.cache
+    import kg.pickles
     import kg.validator
 
     calls = {"validate": 0, "hash": 0}
-    real_validate, real_hash = kg.validator.validate, kg.cache.content_key
+    real_validate, real_hash = kg.validator.validate, kg.pickles.content_key
 
     def counting_validate(path: Path, **kw: object):  # type: ignore[no-untyped-def]
         calls["validate"] += 1
@@ -241,7 +221,7 @@ def counters(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
         return real_hash(path)
 
     monkeypatch.setattr(kg.validator, "validate", counting_validate)
-    monkeypatch.setattr(kg.cache, "content_key", counting_hash)
+    monkeypatch.setattr(kg.pickles, "content_key", counting_hash)
     return calls
 
 
@@ -252,8 +232,9 @@ def test_a_fresh_index_is_used_without_hashing(root: Path,
     assert calls == {"validate": 1, "hash": 1}
     ix = I.open_index(root)
     assert calls == {"validate": 1, "hash": 1}  # the stat snapshot matched
-    assert ix.key == __import__("kg.cache").cache.content_key(root)
-    assert [p.name for p in (root / "build" / "cache").iterdir()] == [I.INDEX_FILE]
+    assert ix.key == __import__("kg.pickles").pickles.content_key(root)
+    leftovers = [p.name for p in (root / "build" / "cache").iterdir() if p.name != "files"]
+    assert leftovers == [I.INDEX_FILE]  # no temporary file (files/ is the parse cache)
 
 
 def test_same_size_and_mtime_still_invalidates(root: Path,
@@ -375,7 +356,8 @@ def test_a_crash_while_writing_leaves_the_old_index(root: Path,
     with pytest.raises(OSError):
         I.open_index(root)  # the in-memory fallback crashes too
     assert I.index_path(root).read_bytes() == before  # the old index, whole
-    assert [p.name for p in (root / "build" / "cache").iterdir()] == [I.INDEX_FILE]
+    leftovers = [p.name for p in (root / "build" / "cache").iterdir() if p.name != "files"]
+    assert leftovers == [I.INDEX_FILE]  # no temporary file (files/ is the parse cache)
     monkeypatch.undo()
     ix = I.open_index(root)
     assert ix.corpus_for(claims=["drug-d-lowers-hormone-x"]).claims[

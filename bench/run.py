@@ -9,6 +9,8 @@ peak RSS of the median run. Jobs:
 
 - ``kg validate``, ``kg build``, ``kg export --format turtle -o -``, all with the cache
   under <corpus>/build/ removed before each run (cold);
+- ``kg validate`` and ``kg build`` with the cache warm (one unmeasured run first), and
+  ``kg build`` after one claim file changed (the incremental rebuild);
 - ``kg studies WORDS`` with the cache cold, and warm (one unmeasured run first);
 - ``kg paths A B`` and ``kg sparql QUERY`` (cache warm: the question path);
 - peers on the same graph (the Turtle ``kg build`` wrote): pySHACL with kg/shapes.ttl
@@ -86,7 +88,9 @@ class Job:
     label: str
     needs: tuple[str, ...]  # kg commands that must exist
     argv: Callable[[Size], list[str] | None]  # None: cannot run (reason in why)
-    cache: str = "cold"  # cold: remove <root>/build before each run; warm: one run first
+    #: cold: remove <root>/build before each run; warm: one run first; edit: warm, then one
+    #: claim file changes before each run
+    cache: str = "cold"
     why: Callable[[Size], str] = lambda s: "n/a"
     ok_codes: tuple[int, ...] = (0,)
 
@@ -149,6 +153,12 @@ def prepare(size: Size, have: dict[str, bool], timeout: float) -> None:
     size.triples = count_triples(graph)
 
 
+def edit_target(root: Path) -> Path:
+    """The claim file the one-file-edit job changes: the first topic file."""
+    special = {"entities.yaml", "studies.yaml", "article.yaml"}
+    return next(p for p in sorted((root / "claims").glob("*.yaml")) if p.name not in special)
+
+
 def count_triples(graph: Path) -> str:
     try:
         import pyoxigraph
@@ -181,7 +191,10 @@ def jobs(shapes: Path) -> list[Job]:
     no_graph = "n/a (no graph: kg build failed or missing)"
     return [
         Job("kg validate", ("validate",), kg("validate")),
+        Job("kg validate (cache warm)", ("validate",), kg("validate"), "warm"),
         Job("kg build", ("build",), lambda s: [KG, "build", "--root", str(s.root)]),
+        Job("kg build (cache warm)", ("build",), kg("build"), "warm"),
+        Job("kg build after a one-file edit", ("build",), kg("build"), "edit"),
         Job("kg export --format turtle -o -", ("export",),
             kg("export", "--format", "turtle", "-o", "-")),
         Job("kg studies WORDS (cache cold)", ("studies",), studies, ok_codes=(0, 1)),
@@ -203,14 +216,22 @@ def measure(job: Job, size: Size, runs: int, timeout: float) -> Cell:
     argv = job.argv(size)
     if argv is None:
         return Cell(job.why(size))
-    if job.cache == "warm":
+    if job.cache in ("warm", "edit"):
         clear_build(size.root)
         run_measured(argv, cwd=size.root, timeout=timeout)
+    edited = edit_target(size.root)
+    original = edited.read_bytes()
     results: list[Any] = []
-    for _ in range(runs):
+    for i in range(runs):
         if job.cache == "cold":
             clear_build(size.root)
-        r = run_measured(argv, cwd=size.root, timeout=timeout)
+        elif job.cache == "edit":  # one claim file changes; every other cache entry stands
+            edited.write_bytes(original + f"# edit {i}\n".encode())
+        try:
+            r = run_measured(argv, cwd=size.root, timeout=timeout)
+        finally:
+            if job.cache == "edit":
+                edited.write_bytes(original)
         if r.returncode not in job.ok_codes:
             tail = r.stderr.strip().splitlines()[-3:]
             print(f"  {job.label} failed (exit {r.returncode}): {' | '.join(tail)}",

@@ -72,13 +72,32 @@ def load_file(rel: str, part: str, raw: bytes) -> FileResult:
     return part, records, diags + r.diags, r.invalid, False
 
 
-def _load_job(job: tuple[str, str, bytes]) -> FileResult:
+#: One file to parse: (relative path, part, bytes, cache entry or None, its key).
+Job = tuple[str, str, bytes, Path | None, str]
+
+
+def _load_job(job: Job, *, worker: bool = False) -> FileResult | None:
+    """Parse one file and store the result in the cache. In a worker process, None once
+    the cache entry is written: the parent reads it from there rather than through a pipe,
+    which would pickle the same records a second time."""
+    from kg.pickles import write_entry
+
     gc.disable()
-    return load_file(*job)
+    rel, part, raw, entry, key = job
+    result = load_file(rel, part, raw)
+    if entry is not None and write_entry(entry, key, result) and worker:
+        return None
+    return result
 
 
-def _load_all(jobs: list[tuple[str, str, bytes]]) -> list[FileResult]:
+def _load_in_worker(job: Job) -> FileResult | None:
+    return _load_job(job, worker=True)
+
+
+def _load_all(jobs: list[Job]) -> list[FileResult]:
     """Results in job order; two processes share a large amount of parsing."""
+    from kg.pickles import read_entry
+
     size = sum(len(job[2]) for job in jobs)
     if size >= PARALLEL_MIN_BYTES and len(jobs) > 1 and (os.cpu_count() or 1) > 1:
         import multiprocessing
@@ -89,8 +108,17 @@ def _load_all(jobs: list[tuple[str, str, bytes]]) -> list[FileResult]:
             ctx = None
         if ctx is not None:
             with ctx.Pool(2) as pool:
-                return pool.map(_load_job, jobs, chunksize=max(1, len(jobs) // 16))
-    return [load_file(*job) for job in jobs]
+                sent = pool.map(_load_in_worker, jobs, chunksize=max(1, len(jobs) // 16))
+            out = []
+            for job, result in zip(jobs, sent, strict=True):
+                if result is None:  # written to the cache by the worker
+                    assert job[3] is not None
+                    result = read_entry(job[3], job[4])  # type: ignore[assignment]
+                    if result is None:  # vanished meanwhile: parse it here
+                        result = load_file(*job[:3])
+                out.append(result)
+            return out
+    return [r for r in (_load_job(job) for job in jobs) if r is not None]
 
 
 def _file_key(rel: str, raw: bytes) -> str:
@@ -108,17 +136,17 @@ def load_corpus(root: Path, *, use_cache: bool = False) -> tuple[Corpus, list[Di
     the file's path and bytes (and the kg code), so an unchanged file is never parsed
     twice and a changed one is parsed again on its own.
     """
-    from kg.pickles import CACHE_DIR, read_entry, write_entry
+    from kg.pickles import CACHE_DIR, read_entry
 
     corpus = Corpus(str(root))
     diags: list[Diagnostic] = []
     with no_gc():
         paths = corpus_files(root)
         results: list[FileResult | None] = []
-        jobs: list[tuple[str, str, bytes]] = []
-        pending: list[tuple[int, Path, str]] = []
+        jobs: list[Job] = []
+        keep: set[str] = set()
         cache_dir = root / CACHE_DIR / "files"
-        for i, path in enumerate(paths):
+        for path in paths:
             rel = _rel(root, path)
             part = _part(root, path)
             try:
@@ -128,24 +156,21 @@ def load_corpus(root: Path, *, use_cache: bool = False) -> tuple[Corpus, list[Di
                                      f"cannot read file: {exc.strerror or exc}")
                 results.append((part, None, [problem], set(), True))
                 continue
-            hit = None
+            hit, entry, key = None, None, ""
             if use_cache:
                 key = _file_key(rel, raw)
                 entry = cache_dir / f"{key}.pickle"
                 hit = read_entry(entry, key)
-                pending.append((i, entry, key))
+                keep.add(entry.name)
             results.append(hit)  # type: ignore[arg-type]
             if hit is None:
-                jobs.append((rel, part, raw))
+                jobs.append((rel, part, raw, entry, key))
         fresh = iter(_load_all(jobs))
         for i, result in enumerate(results):
             if result is None:
                 results[i] = next(fresh)
         if use_cache:
-            for i, entry, key in pending:
-                if not entry.exists():
-                    write_entry(entry, key, results[i])
-            _prune(cache_dir, {entry.name for _, entry, _ in pending})
+            _prune(cache_dir, keep)
         for result in results:
             assert result is not None
             _merge(corpus, result, diags)

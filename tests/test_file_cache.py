@@ -69,3 +69,14 @@ def test_parallel_parse_gives_the_serial_result(valid_corpus: Path,
     parallel = validate(valid_corpus)
     assert parallel[1] == serial[1]
     assert parallel[0].claims == serial[0].claims
+
+
+def test_parallel_parse_through_the_cache(valid_corpus: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    (valid_corpus / "claims" / "extra.yaml").write_text(EXTRA, encoding="utf-8")
+    serial = validate(valid_corpus)
+    monkeypatch.setattr(corpus_module, "PARALLEL_MIN_BYTES", 1)
+    parallel = validate(valid_corpus, use_cache=True)  # workers write, the parent reads back
+    assert len(entries(valid_corpus)) == 7
+    assert parallel[1] == serial[1]
+    assert parallel[0].claims == serial[0].claims

@@ -790,7 +790,9 @@ def _assemble(header: str, parts: Iterable[Part]) -> CompiledGraph | None:
         j = i
         while j < len(assertions) and assertions[j][0] == subj:
             j += 1
-        pairs = [(a[3], a[4]) for a in assertions[i:j]]
+        # two claims may state the same triple: write it once (in claim-id order)
+        pairs = list(dict.fromkeys((a[3], a[4]) for a in assertions[i:j]))
+        triples -= (j - i) - len(pairs)
         text = index.get(subj)
         last = tails.get(subj)
         if text is None or last is None:

@@ -345,3 +345,24 @@ def test_worked_example_in_docs_is_what_kg_builds(valid_corpus: Path) -> None:
                   for q in ox.parse((header + block).encode(), format=ox.RdfFormat.TURTLE)}
     assert documented <= graph_of(valid_corpus)
     assert len(documented) > 50
+
+
+def test_two_claims_stating_one_triple_write_it_once(valid_corpus: Path) -> None:
+    restated = """claims:
+  - id: walking-raises-density-again
+    statement: Walking raises bone mineral density, as the article says a second time.
+    subject: walking
+    predicate: increases
+    object: bone-density
+    certainty: asserted
+    source: {section: basics, paragraph: 2}
+"""
+    (valid_corpus / "claims" / "restated.yaml").write_text(restated, encoding="utf-8")
+    graph = build(valid_corpus).graph
+    store = ox.Store()
+    store.bulk_load(graph.turtle(), format=ox.RdfFormat.TURTLE)
+    assert graph.triples == len(store)
+    text = graph.turtle().decode()
+    assert text.count("walking-raises-density-again") >= 1
+    entity_block = text[text.index("\nentity:walking "):].split(" .\n", 1)[0]
+    assert entity_block.count("kgv:increases entity:bone-density") == 1

@@ -359,6 +359,7 @@ def test_two_claims_stating_one_triple_write_it_once(valid_corpus: Path) -> None
 """
     (valid_corpus / "claims" / "restated.yaml").write_text(restated, encoding="utf-8")
     graph = build(valid_corpus).graph
+    assert graph is not None
     store = ox.Store()
     store.bulk_load(graph.turtle(), format=ox.RdfFormat.TURTLE)
     assert graph.triples == len(store)

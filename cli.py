@@ -33,6 +33,46 @@ class FatalError(click.ClickException):
         click.echo(f"kg: error: {self.format_message()}", err=True)
 
 
+class ProgressBar:
+    """Draws kg.progress reports as a one-line bar on stderr, only on a terminal and only
+    once a step has run for a second; the line is cleared when the step ends."""
+
+    DELAY = 1.0
+
+    def __init__(self) -> None:
+        import time
+
+        self.clock = time.monotonic
+        self.started: dict[str, float] = {}
+        self.drawn = False
+        self.last = float("-inf")
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        now = self.clock()
+        start = self.started.setdefault(step, now)
+        if done >= total:
+            self.started.pop(step, None)
+            if self.drawn:
+                click.echo("\r\033[K", nl=False, err=True, color=True)
+                self.drawn = False
+            return
+        if now - start < self.DELAY or now - self.last < 0.1:  # at most ten redraws a second
+            return
+        self.last = now
+        width = 30
+        filled = width * done // max(total, 1)
+        bar = "#" * filled + "." * (width - filled)
+        click.echo(f"\r{step} [{bar}] {done}/{total}", nl=False, err=True)
+        self.drawn = True
+
+
+def _progress() -> Any:
+    """A progress bar when stderr is a terminal, else None (kg's default: silence)."""
+    from kg.progress import silent
+
+    return ProgressBar() if sys.stderr.isatty() else silent
+
+
 def _root(root: Path | None) -> Path:
     from kg.root import resolve_root
 
@@ -79,7 +119,7 @@ def validate(root: Path | None, fmt: str, strict: bool, no_cache: bool) -> None:
     from kg.validator import validate as run
 
     path = _root(root)
-    _corpus, diags = run(path, use_cache=not no_cache)
+    _corpus, diags = run(path, use_cache=not no_cache, progress=_progress())
     if fmt == "auto":
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     if fmt == "json":
@@ -422,7 +462,7 @@ def _built_graph(root: Path | None, base: str | None) -> Any:
 
     path = _root(root)
     try:
-        result = run_build(path, base, cache=True)
+        result = run_build(path, base, cache=True, progress=_progress())
     except KgError as exc:
         raise FatalError(str(exc)) from None
     if not result.ok:

@@ -48,6 +48,7 @@ from kg import namespaces as ns
 from kg.diagnostics import Diagnostic, Severity
 from kg.evidence import assess
 from kg.model import Claim, Corpus, Entity, Evidence, Reference, Statistic, Study
+from kg.progress import Progress, silent
 from kg.turtle import Renderer, extend_block, open_block
 
 if TYPE_CHECKING:
@@ -914,7 +915,8 @@ def _parse_turtle(data: bytes) -> list[Triple]:
     return [q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE)]
 
 
-def build(root: Path, base: str | None = None, cache: bool = False) -> Build:
+def build(root: Path, base: str | None = None, cache: bool = False,
+          progress: Progress = silent) -> Build:
     """Validate the corpus at ``root``; when it has no errors, its graph compiles on first
     use (``Build.graph``, ``Build.triples``). With ``cache``, compiled parts are kept
     under ``<root>/build/cache/compiled/`` and reused for input files that did not change
@@ -924,7 +926,7 @@ def build(root: Path, base: str | None = None, cache: bool = False) -> Build:
     from kg.validator import validate
 
     base_iri = resolve_base(root, base)
-    corpus, diags = validate(root, use_cache=cache)
+    corpus, diags = validate(root, use_cache=cache, progress=progress)
     ok = not any(d.severity == Severity.ERROR for d in diags)
     return Build(corpus, diags, base_iri, ok, root if cache else None)
 

@@ -14,6 +14,7 @@ from kg import schema
 from kg.bibtex import parse_bibtex
 from kg.diagnostics import Diagnostic, Severity
 from kg.model import Corpus, Span
+from kg.progress import Progress, silent
 from kg.root import BIB_FILE, CLAIMS_DIR, corpus_files
 from kg.yamlfile import decode, load_yaml
 
@@ -94,9 +95,11 @@ def _load_in_worker(job: Job) -> FileResult | None:
     return _load_job(job, worker=True)
 
 
-def _load_all(jobs: list[Job]) -> list[FileResult]:
+def _load_all(jobs: list[Job], progress: Progress) -> list[FileResult]:
     """Results in job order; two processes share a large amount of parsing."""
     from kg.pickles import read_entry
+
+    total = len(jobs)
 
     size = sum(len(job[2]) for job in jobs)
     if size >= PARALLEL_MIN_BYTES and len(jobs) > 1 and (os.cpu_count() or 1) > 1:
@@ -108,7 +111,11 @@ def _load_all(jobs: list[Job]) -> list[FileResult]:
             ctx = None
         if ctx is not None:
             with ctx.Pool(2) as pool:
-                sent = pool.map(_load_in_worker, jobs, chunksize=max(1, len(jobs) // 16))
+                sent = []
+                chunks = max(1, min(8, len(jobs) // 32))
+                for result in pool.imap(_load_in_worker, jobs, chunksize=chunks):
+                    sent.append(result)
+                    progress("parsing files", len(sent), total)
             out = []
             for job, result in zip(jobs, sent, strict=True):
                 if result is None:  # written to the cache by the worker
@@ -118,7 +125,13 @@ def _load_all(jobs: list[Job]) -> list[FileResult]:
                         result = load_file(*job[:3])
                 out.append(result)
             return out
-    return [r for r in (_load_job(job) for job in jobs) if r is not None]
+    serial = []
+    for job in jobs:
+        result = _load_job(job)
+        assert result is not None
+        serial.append(result)
+        progress("parsing files", len(serial), total)
+    return serial
 
 
 def _file_key(rel: str, raw: bytes) -> str:
@@ -129,7 +142,8 @@ def _file_key(rel: str, raw: bytes) -> str:
     return h.hexdigest()
 
 
-def load_corpus(root: Path, *, use_cache: bool = False) -> tuple[Corpus, list[Diagnostic]]:
+def load_corpus(root: Path, *, use_cache: bool = False,
+                progress: Progress = silent) -> tuple[Corpus, list[Diagnostic]]:
     """Load and schema-check every file. Integrity checks come later (kg.validator).
 
     With ``use_cache``, each file's result is kept under ``build/cache/files/`` keyed by
@@ -165,7 +179,7 @@ def load_corpus(root: Path, *, use_cache: bool = False) -> tuple[Corpus, list[Di
             results.append(hit)  # type: ignore[arg-type]
             if hit is None:
                 jobs.append((rel, part, raw, entry, key))
-        fresh = iter(_load_all(jobs))
+        fresh = iter(_load_all(jobs, progress))
         for i, result in enumerate(results):
             if result is None:
                 results[i] = next(fresh)

@@ -9,6 +9,7 @@ from kg.checks import bibliography, consistency, identifiers, integrity, types
 from kg.corpus import load_corpus
 from kg.diagnostics import Diagnostic, sort_diagnostics
 from kg.model import Corpus
+from kg.progress import Progress, silent
 
 Check = Callable[[Corpus], Iterator[Diagnostic]]
 
@@ -21,12 +22,15 @@ CHECKS: tuple[Check, ...] = (
 )
 
 
-def validate(root: Path, *, use_cache: bool = False) -> tuple[Corpus, list[Diagnostic]]:
+def validate(root: Path, *, use_cache: bool = False,
+             progress: Progress = silent) -> tuple[Corpus, list[Diagnostic]]:
     """Load the corpus at ``root`` and run every check. Never raises on bad input.
 
-    ``use_cache`` keeps each file's parse under build/cache/ (see kg.corpus.load_corpus).
+    ``use_cache`` keeps each file's parse under build/cache/ (see kg.corpus.load_corpus);
+    ``progress`` hears of the files parsed and the checks run (kg.progress).
     """
-    corpus, diags = load_corpus(root, use_cache=use_cache)
-    for check in CHECKS:
+    corpus, diags = load_corpus(root, use_cache=use_cache, progress=progress)
+    for i, check in enumerate(CHECKS):
         diags.extend(check(corpus))
+        progress("checking", i + 1, len(CHECKS))
     return corpus, sort_diagnostics(diags)

@@ -7,25 +7,17 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from snippets import UNKNOWN_ENTITY_CLAIM
 
 from cli import cli
 from kg.diagnostics import Diagnostic, Severity, render_github
 
-BAD_CLAIM = """claims:
-  - id: walking-lowers-bone-loss
-    statement: Walking lowers bone loss.
-    subject: walkng
-    predicate: decreases
-    object: bone-loss
-    certainty: suggested
-    source: {section: basics, paragraph: 2}
-"""
 UNUSED_REF = "\n@misc{unused2001,\n  title = {Never used},\n  year  = {2001}\n}\n"
 
 
 @pytest.fixture
 def bad_corpus(valid_corpus: Path) -> Path:
-    (valid_corpus / "claims" / "extra.yaml").write_text(BAD_CLAIM, encoding="utf-8")
+    (valid_corpus / "claims" / "extra.yaml").write_text(UNKNOWN_ENTITY_CLAIM, encoding="utf-8")
     return valid_corpus
 
 

@@ -5,19 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from snippets import UNKNOWN_ENTITY_CLAIM
 
 import kg.corpus as corpus_module
 from kg.validator import validate
-
-EXTRA = """claims:
-  - id: walking-lowers-bone-loss
-    statement: Walking lowers bone loss.
-    subject: walkng
-    predicate: decreases
-    object: bone-loss
-    certainty: suggested
-    source: {section: basics, paragraph: 2}
-"""
 
 
 def entries(root: Path) -> list[Path]:
@@ -37,7 +28,7 @@ def test_cached_result_equals_fresh_parse(valid_corpus: Path) -> None:
 def test_a_changed_file_is_parsed_again(valid_corpus: Path) -> None:
     validate(valid_corpus, use_cache=True)
     before = {p.name for p in entries(valid_corpus)}
-    (valid_corpus / "claims" / "extra.yaml").write_text(EXTRA, encoding="utf-8")
+    (valid_corpus / "claims" / "extra.yaml").write_text(UNKNOWN_ENTITY_CLAIM, encoding="utf-8")
     _, diags = validate(valid_corpus, use_cache=True)
     assert [(d.file, d.code) for d in diags] == [("claims/extra.yaml", "KG202")]
     after = {p.name for p in entries(valid_corpus)}
@@ -63,7 +54,7 @@ def test_cache_off_writes_nothing(valid_corpus: Path) -> None:
 
 def test_parallel_parse_gives_the_serial_result(valid_corpus: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    (valid_corpus / "claims" / "extra.yaml").write_text(EXTRA, encoding="utf-8")
+    (valid_corpus / "claims" / "extra.yaml").write_text(UNKNOWN_ENTITY_CLAIM, encoding="utf-8")
     serial = validate(valid_corpus)
     monkeypatch.setattr(corpus_module, "PARALLEL_MIN_BYTES", 1)
     parallel = validate(valid_corpus)
@@ -73,7 +64,7 @@ def test_parallel_parse_gives_the_serial_result(valid_corpus: Path,
 
 def test_parallel_parse_through_the_cache(valid_corpus: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    (valid_corpus / "claims" / "extra.yaml").write_text(EXTRA, encoding="utf-8")
+    (valid_corpus / "claims" / "extra.yaml").write_text(UNKNOWN_ENTITY_CLAIM, encoding="utf-8")
     serial = validate(valid_corpus)
     monkeypatch.setattr(corpus_module, "PARALLEL_MIN_BYTES", 1)
     parallel = validate(valid_corpus, use_cache=True)  # workers write, the parent reads back

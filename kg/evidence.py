@@ -33,8 +33,6 @@ class Assessment:
     status: str
 
 
-def level_of(design: str) -> str:
-    return LEVEL_OF_DESIGN[design]
 
 
 def assess(claim: Claim, studies: dict[str, Study]) -> Assessment:

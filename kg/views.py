@@ -144,9 +144,6 @@ def grouped_evidence(corpus: Corpus, claim: Claim) -> JSON:
     return out
 
 
-def assessment_data(corpus: Corpus, claim: Claim) -> JSON:
-    a = assess(claim, corpus.studies)
-    return {"level": a.level, "status": a.status}
 
 
 def claim_summary(corpus: Corpus, claim: Claim) -> JSON:
@@ -405,8 +402,6 @@ def render_claims(data: JSON, style: Style) -> str:
 # -- kg show ----------------------------------------------------------------------------------
 
 
-def _edge_row(corpus: Corpus, claim: Claim, other: str) -> JSON:
-    return {**claim_summary(corpus, claim), "other": entity_ref(corpus, other)}
 
 
 def entity_data(corpus: Corpus, entity: Entity, claims_out: list[JSON] | None = None,

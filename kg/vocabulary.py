@@ -133,7 +133,3 @@ def compose_signs(signs: list[Sign]) -> str:
         return "0"
     return "-" if sum(1 for s in signs if s == "-") % 2 else "+"
 
-
-def design_rank(design: str) -> int:
-    """0 for the strongest design; larger is weaker."""
-    return DESIGNS.index(design)

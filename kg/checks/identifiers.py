@@ -66,7 +66,7 @@ def problem(curie: str) -> tuple[str, str, str | None] | None:
             near = f"did you mean '{shown.upper() if prefix.isupper() else shown}'?"
         return ("KG401", f"unknown CURIE prefix '{prefix}' in '{curie}'",
                 near or "use a prefix registered in the Bioregistry")
-    preferred, pattern, _uri, banana = registry()["prefixes"][norm]
+    _preferred, pattern, _uri, banana = registry()["prefixes"][norm]
     if pattern:
         rx = _pattern(pattern)
         candidates = [local]

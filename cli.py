@@ -232,8 +232,9 @@ def studies(root: Path | None, claim: tuple[str, ...], limit: int, as_json: bool
     CLAIM is a claim id or a few words ("magnesium hip bone density"). Words pick the
     best-matching claim and list the runners-up; pass an id to pick another. Shows the
     evidence grouped by stance, with each study's design, population, size, numbers and
-    locator, then the claim's evidence level and status and what the article cites.
-    Exit status: 0 answered, 1 no claim matches.
+    locator, then the claim's evidence status, its rating (high, moderate, low, very-low,
+    none) with the reasons for it, the article's citation state, and the claim's notes
+    (docs/evidence.md). Exit status: 0 answered, 1 no claim matches.
     """
     from kg import views
     from kg.lookup import find_claim_id_indexed, suggest
@@ -269,23 +270,27 @@ def studies(root: Path | None, claim: tuple[str, ...], limit: int, as_json: bool
               help="Where --about ENTITY and --role must sit in the claim.")
 @click.option("--study", metavar="KEY",
               help="Only claims the study KEY bears on (an evidence line or article_cites).")
-@click.option("--status", "statuses", multiple=True, metavar="STATUS",
-              type=click.Choice(["established", "supported", "mixed", "contested",
-                                 "unsupported", "uncited"]),
-              help="Only claims with this computed status (repeatable).")
+@click.option("--status", "statuses", multiple=True,
+              type=click.Choice(["supported", "contested", "not-supported", "contradicted",
+                                 "no-evidence"]),
+              help="Only claims with this evidence status (repeatable; docs/evidence.md).")
+@click.option("--rating", "ratings", multiple=True,
+              type=click.Choice(["high", "moderate", "low", "very-low", "none"]),
+              help="Only claims whose evidence is rated so (repeatable; docs/evidence.md).")
 @click.option("--certainty", "certainties", multiple=True,
-              type=click.Choice(["asserted", "suggested", "hypothesized", "open-question"]),
+              type=click.Choice(["asserted", "suggested", "hypothesized"]),
               help="Only claims the article states this way (repeatable).")
 @click.option("--role", "roles", multiple=True,
               type=click.Choice(["intervention", "exposure", "mechanism", "outcome"]),
               help="Only claims whose subject or object (see --as) has this role (repeatable).")
 @JSON_OPTION
 def claims(root: Path | None, about: str | None, position: str, study: str | None,
-           statuses: tuple[str, ...], certainties: tuple[str, ...], roles: tuple[str, ...],
-           as_json: bool) -> None:
-    """List claims, one a line, filtered by entity, study, status, certainty or role.
+           statuses: tuple[str, ...], ratings: tuple[str, ...], certainties: tuple[str, ...],
+           roles: tuple[str, ...], as_json: bool) -> None:
+    """List claims, one a line, filtered by entity, study, status, rating, certainty or role.
 
-    Filters combine with AND; repeated --status, --certainty or --role values with OR.
+    Filters combine with AND; repeated --status, --rating, --certainty or --role values
+    with OR.
     Exit status: 0 with claims listed, 1 when none match (or ENTITY/KEY is unknown),
     2 when ENTITY is ambiguous.
     """
@@ -301,9 +306,10 @@ def claims(root: Path | None, about: str | None, position: str, study: str | Non
         raise _q_lookup_error(exc) from None
     found = filter_indexed(ix, about=entity.id if entity else None, position=position,
                            study=study_key, statuses=statuses, certainties=certainties,
-                           roles=roles)
+                           roles=roles, ratings=ratings)
     filters = {"about": entity.id if entity else None, "as": position, "study": study_key,
-               "status": list(statuses), "certainty": list(certainties), "role": list(roles)}
+               "status": list(statuses), "rating": list(ratings),
+               "certainty": list(certainties), "role": list(roles)}
     _q_emit(views.claims_payload(found, filters), as_json, views.render_claims)
     if not found:
         raise NothingFound("no claims match these filters")
@@ -363,7 +369,8 @@ def paths(root: Path | None, source: str, target: str, max_hops: int, limit: int
 
     FROM and TO are entities (id, label, synonym or CURIE; quote labels with spaces).
     Each chain shows its net sign (the product of its links' signs) and its weakest link:
-    the claim with the lowest evidence level, claims without support being weakest.
+    the claim with the lowest evidence rating, claims without support being weakest.
+    Only effect claims are followed; links the curator added are marked.
     Exit status: 0 chains found, 1 none (or an unknown entity), 2 ambiguous entity.
     """
     from kg import views
@@ -538,15 +545,22 @@ def export(root: Path | None, base: str | None, fmt: str, output: str | None) ->
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]),
               default="text", show_default=True,
               help="text: for the terminal; markdown: a report to read in a pull request; "
-              "json: for scripts (shape documented in kg/audit.py).")
+              "json: for scripts (shape in docs/cli.md).")
+@click.option("--only", "only", multiple=True,
+              type=click.Choice(["contradicted", "miscited", "overreaching", "unverifiable",
+                                 "uncited", "citation-errors"]),
+              help="Only findings of this category (repeatable); the summary counts all.")
 @click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="Write the report to FILE (atomically) instead of stdout.")
-def audit(root: Path | None, fmt: str, output: Path | None) -> None:
-    """Audit the article against its evidence, by section and paragraph.
+def audit(root: Path | None, fmt: str, only: tuple[str, ...], output: Path | None) -> None:
+    """Audit the article's own claims against their evidence, most serious first.
 
-    Lists claims the article states more strongly than the evidence allows
-    (overstated), states without a reference (uncited) or cites to a study that does
-    not support them (misattributed), and each citation error recorded on a study.
+    contradicted: stated as fact, but a study found no effect or the opposite.
+    miscited: a reference the article gives has evidence that does not support the claim.
+    overreaching: stated as fact on evidence rated only low, very-low or none.
+    unverifiable: a reference the article gives could not be checked for the claim.
+    uncited: the article gives no reference. Then each citation error recorded on a
+    study. Claims the curator added are not audited (docs/evidence.md).
     """
     from kg import audit as A
     from kg.diagnostics import Severity
@@ -558,7 +572,7 @@ def audit(root: Path | None, fmt: str, output: Path | None) -> None:
     if errors:
         click.echo(f"kg: warning: the corpus has {errors} error{'' if errors == 1 else 's'}; "
                    "the audit covers only what loaded (run 'kg validate')", err=True)
-    report = A.audit(corpus)
+    report = A.audit(corpus, only)
     render = {"text": A.render_text, "markdown": A.render_markdown, "json": A.render_json}[fmt]
     text = render(report)
     if output is None:

@@ -135,7 +135,7 @@ ID_VERBS = {
 }
 CERTAINTY_WEIGHTS = (("asserted", 50), ("suggested", 30), ("hypothesized", 15),
                      ("open-question", 5))
-STANCE_WEIGHTS = (("supports", 64), ("mixed", 12), ("null", 16), ("contradicts", 8))
+STANCE_WEIGHTS = (("supports", 64), ("mixed", 12), ("no-effect", 16), ("contradicts", 8))
 DESIGN_WEIGHTS = (
     ("meta-analysis", 6), ("systematic-review", 4), ("rct", 18), ("prospective-cohort", 14),
     ("retrospective-cohort", 8), ("case-control", 6), ("cross-sectional", 10),
@@ -592,6 +592,8 @@ def generate(n_claims: int, seed: int = 1) -> Generated:
         sign = ents[c.subject].potential * ents[c.object].potential
         for i, st in enumerate(chosen):
             stance = "supports" if (i == 0 and signed_causal) else _pick(rng, STANCE_WEIGHTS)
+            if stance == "no-effect" and c.predicate in ("no-effect-on", "not-associated-with"):
+                stance = "supports"  # finding no effect supports a claim of no effect (KG502)
             c.evidence.append(_evidence(rng, c, ents, studies[st], st, stance, sign))
     for c in claims:  # the article cites some works for a claim, mostly ones we use
         r = rng.random()
@@ -647,7 +649,7 @@ def generate(n_claims: int, seed: int = 1) -> Generated:
 def _evidence(rng: random.Random, c: Cl, ents: list[Ent], study: Stu, index: int,
               stance: str, sign: int) -> Ev:
     s, o = ents[c.subject].label, ents[c.object].label
-    direction = {"supports": sign, "contradicts": -sign, "null": 0,
+    direction = {"supports": sign, "contradicts": -sign, "no-effect": 0,
                  "mixed": sign}[stance]
     if c.predicate in ("no-effect-on", "not-associated-with"):
         direction = 1 if stance == "contradicts" else 0
@@ -655,7 +657,7 @@ def _evidence(rng: random.Random, c: Cl, ents: list[Ent], study: Stu, index: int
     finding = {
         "supports": f"Higher {s} went with {moved} {o}.",
         "mixed": f"The link between {s} and {o} held only in a subgroup.",
-        "null": f"No clear difference in {o} with {s}.",
+        "no-effect": f"No clear difference in {o} with {s}.",
         "contradicts": f"The study found the opposite, {o} moved against the claim with {s}.",
     }[stance]
     stats: list[list[str]] = []
@@ -724,6 +726,9 @@ def render_studies(studies: list[Stu], rng: random.Random) -> str:
     for s in studies:
         out.append(f"  {s.key}:")
         out.append(f"    design: {s.design}")
+        if s.design in ("meta-analysis", "systematic-review"):
+            out.append("    pooled: {designs: [rct, prospective-cohort], studies: 8}")
+        out.append("    verified: synthetic record made by bench/generate.py")
         out.append(f"    population: {q(s.population)}")
         if s.n is not None:
             out.append(f"    n: {s.n}")
@@ -809,7 +814,10 @@ def render_claims(chunk: list[Cl], g: Generated) -> str:
             value = getattr(c, key)
             if value:
                 add(f"    {key}: {q(value)}")
-        add(f"    certainty: {c.certainty}")
+        if c.certainty == "open-question":  # a question states nothing
+            add("    kind: question")
+        else:
+            add(f"    certainty: {c.certainty}")
         extra = (f", item: {c.item}" if c.item is not None else
                  f", row: {c.row}" if c.row is not None else "")
         add(f"    source: {{section: {c.section}, paragraph: {c.paragraph}{extra}}}")

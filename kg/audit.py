@@ -4,18 +4,24 @@
 ``render_json`` turn it into a string. Nothing here prints or writes, except
 ``write_atomic``, which `kg audit -o FILE` uses.
 
-Findings (one per claim and category; superseded claims are left out):
+Findings (one per claim and category, for claims the article states; superseded claims
+and the curator's own claims are left out), most serious first:
 
-overstated
-    the article states the claim as fact (certainty ``asserted``) but its evidence is
-    ``mixed``, ``contested`` or ``unsupported`` (docs/evidence.md), or supports it only at a
-    weak level (``review`` or ``mechanistic``).
+contradicted
+    the article states the claim as fact (certainty ``asserted``) and at least one study in
+    the graph found no effect (``no-effect``) or the opposite (``contradicts``).
+miscited
+    a reference the article gives for the claim has an evidence line that does not
+    support it (docs/evidence.md, citation state).
+overreaching
+    stated as fact, not contradicted, with evidence whose rating is only ``low``,
+    ``very-low`` or ``none`` (docs/evidence.md).
+unverifiable
+    a reference the article gives for the claim has no evidence line on it: the relevant
+    result could not be checked.
 uncited
-    a factual claim (any certainty but ``open-question``) for which the article gives no
-    reference; the finding says whether the graph has evidence for it anyway (its status).
-misattributed
-    the article cites a study for the claim, but no evidence line from that study
-    ``supports`` it; the finding says what the study's line shows instead, if any.
+    the article gives no reference for a claim that states something (not a question); the
+    finding gives the graph's own status and rating.
 citation errors
     each ``citation_issues`` entry of a study: the field, what the article prints and the
     true value.
@@ -27,17 +33,20 @@ JSON shape (``render_json``)::
 
     {"article": {"title": str | null},
      "summary": {"claims": int, "supported": int, "supported_share": float,
-                 "overstated": int, "uncited": int, "misattributed": int,
-                 "citation_errors": int, "statuses": {status: int}},
+                 "contradicted": int, "miscited": int, "overreaching": int,
+                 "unverifiable": int, "uncited": int, "citation_errors": int,
+                 "statuses": {status: int}, "ratings": {rating: int}},
      "findings": [{"category": str, "claim": str, "statement": str, "certainty": str,
-                   "section": str, "section_title": str, "paragraph": int,
-                   "locator": str, "status": str, "level": str | null,
-                   "reason": str, "studies": [str]}],
+                   "kind": str, "section": str, "section_title": str, "paragraph": int,
+                   "locator": str, "status": str, "rating": str, "reason": str,
+                   "studies": [str]}],
      "citation_errors": [{"study": str, "citation": str, "field": str, "cited": str,
                           "actual": str, "note": str | null, "cited_by": [str]}]}
 
-Findings are in article order: by section (the outline's order, else first use), then
-paragraph, then category (overstated, uncited, misattributed), then claim id.
+Findings are grouped by category, most serious first (the order above), and within one in
+article order: by section (the outline's order, else first use), then paragraph, then claim
+id. ``audit(corpus, only)`` keeps only the named categories (``citation-errors`` names the
+citation errors); the summary still counts them all.
 """
 
 from __future__ import annotations
@@ -51,11 +60,22 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from kg.errors import KgError
-from kg.evidence import WEAK_LEVELS, assess
-from kg.model import Claim, Corpus, Study
+from kg.evidence import RATINGS, STATUSES, Assessment, assess, cite_state
+from kg.model import Claim, Corpus, SourceLocator
 
-CATEGORIES = ("overstated", "uncited", "misattributed")
-WEAK_STATUSES = ("mixed", "contested", "unsupported")
+CATEGORIES = ("contradicted", "miscited", "overreaching", "unverifiable", "uncited")
+#: what ``kg audit --only`` accepts
+ONLY_CHOICES = (*CATEGORIES, "citation-errors")
+#: one sentence on each category, for the renderers
+MEANINGS = {
+    "contradicted": "stated as fact, but a study in the graph found no effect or the opposite",
+    "miscited": "a reference the article gives has evidence that does not support the claim",
+    "overreaching": "stated as fact on evidence rated only low, very low or none",
+    "unverifiable": "a reference the article gives could not be checked for this claim",
+    "uncited": "the article gives no reference",
+}
+#: ratings too low, alone, to carry a claim stated as fact
+LOW_RATINGS = ("low", "very-low", "none")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,12 +84,13 @@ class Finding:
     claim: str
     statement: str
     certainty: str
+    kind: str
     section: str
     section_title: str
     paragraph: int
     locator: str
     status: str
-    level: str | None
+    rating: str
     reason: str
     studies: tuple[str, ...] = ()
 
@@ -89,11 +110,10 @@ class CitationError:
 class Summary:
     claims: int
     supported: int
-    overstated: int
-    uncited: int
-    misattributed: int
+    counts: dict[str, int]
     citation_errors: int
     statuses: dict[str, int]
+    ratings: dict[str, int]
 
     @property
     def supported_share(self) -> float:
@@ -113,54 +133,53 @@ def _cite(corpus: Corpus, key: str) -> str:
     return ref.short_citation() if ref else key
 
 
-def _stances(claim: Claim, key: str) -> list[str]:
-    return [ev.stance for ev in claim.evidence if ev.study == key]
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
-def _overstated(claim: Claim, status: str, level: str | None,
-                studies: dict[str, Study]) -> str | None:
+def _contradicted(claim: Claim) -> str | None:
     if claim.certainty != "asserted":
         return None
-    if status in WEAK_STATUSES:
-        lead = {"mixed": "the evidence is mixed",
-                "contested": "evidence contradicts it",
-                "unsupported": "the studies found no effect"}[status]
-        lines = "; ".join(f"{ev.study} ({ev.stance}): {' '.join(ev.finding.split())}"
-                          for ev in claim.evidence if ev.stance != "supports")
-        backing = [ev.study for ev in claim.evidence if ev.stance == "supports"]
-        also = f" Supporting: {', '.join(backing)}." if backing else ""
-        return f"stated as fact, but {lead}. {lines}{also}"
-    if level in WEAK_LEVELS:
-        designs = sorted({studies[ev.study].design for ev in claim.evidence
-                          if ev.stance == "supports" and ev.study in studies})
-        return (f"stated as fact, but supported only at the {level} level "
-                f"({', '.join(designs)})")
-    return None
-
-
-def _uncited(claim: Claim, status: str, level: str | None) -> str | None:
-    if claim.article_cites or claim.certainty == "open-question":
+    against = [ev for ev in claim.evidence if ev.stance in ("no-effect", "contradicts")]
+    if not against:
         return None
-    if status == "uncited":
+    lines = "; ".join(f"{ev.study} ({ev.stance}): {_one_line(ev.finding)}" for ev in against)
+    backing = [ev.study for ev in claim.evidence if ev.stance == "supports"]
+    also = f" Supporting: {', '.join(backing)}." if backing else ""
+    return f"stated as fact, but studies found no effect or the opposite. {lines}{also}"
+
+
+def _overreaching(claim: Claim, a: Assessment) -> str | None:
+    if claim.certainty != "asserted" or not claim.evidence or a.rating not in LOW_RATINGS:
+        return None
+    return f"stated as fact on evidence rated {a.rating}: {'; '.join(a.reasons)}"
+
+
+def _uncited(claim: Claim, a: Assessment) -> str | None:
+    if claim.article_cites or claim.kind == "question":
+        return None
+    if a.status == "no-evidence":
         return "the article gives no reference, and the graph has no evidence either"
-    at = f" at the {level} level" if level else ""
-    return f"the article gives no reference; the graph's evidence is {status}{at}"
+    return (f"the article gives no reference; the graph's evidence is {a.status}, rated "
+            f"{a.rating}")
 
 
-def _misattributed(corpus: Corpus, claim: Claim) -> list[tuple[str, str]]:
+def _citation_findings(corpus: Corpus, claim: Claim) -> list[tuple[str, str, str]]:
+    """(category, study key, reason) for each reference the article gives that fails."""
     out = []
     for key in claim.article_cites:
-        stances = _stances(claim, key)
-        if "supports" in stances:
-            continue
+        state = cite_state(claim, key)
         who = _cite(corpus, key)
-        if stances:
-            findings = "; ".join(ev.finding.strip() for ev in claim.evidence if ev.study == key)
-            out.append((key, f"the article cites {who}, whose evidence is "
-                             f"{'/'.join(sorted(set(stances)))}: {findings}"))
-        else:
-            out.append((key, f"the article cites {who}, but no evidence line from it bears "
-                             "on this claim"))
+        if state == "miscited":
+            lines = [ev for ev in claim.evidence if ev.study == key]
+            stances = "/".join(sorted({ev.stance for ev in lines}))
+            findings = "; ".join(_one_line(ev.finding) for ev in lines)
+            out.append(("miscited", key, f"the article cites {who}, whose evidence is "
+                                         f"{stances}: {findings}"))
+        elif state == "unverifiable":
+            out.append(("unverifiable", key, f"the article cites {who}, but the relevant "
+                                             "result could not be checked: no evidence line "
+                                             "from it bears on this claim"))
     return out
 
 
@@ -170,41 +189,58 @@ def _section_order(corpus: Corpus, claims: list[Claim]) -> dict[str, int]:
         for p in corpus.article.paragraphs:
             order.setdefault(p.section, len(order))
     for c in claims:
-        order.setdefault(c.source.section, len(order))
+        if c.source is not None:
+            order.setdefault(c.source.section, len(order))
     return order
 
 
-def audit(corpus: Corpus) -> Audit:
-    """Audit the article's claims (every claim not superseded) against their evidence."""
-    claims = [c for c in corpus.claims.values() if not c.superseded_by]
+def audited(corpus: Corpus) -> list[Claim]:
+    """The claims the audit covers: the article's own, not superseded."""
+    return [c for c in corpus.claims.values()
+            if not c.superseded_by and c.from_article and c.source is not None]
+
+
+def audit(corpus: Corpus, only: tuple[str, ...] = ()) -> Audit:
+    """Audit the article's claims against their evidence; ``only``: keep these categories."""
+    claims = audited(corpus)
     titles = corpus.article.section_titles if corpus.article else {}
     findings: list[Finding] = []
     statuses: Counter[str] = Counter()
+    ratings: Counter[str] = Counter()
     supported = 0
     for claim in claims:
         a = assess(claim, corpus.studies)
         statuses[a.status] += 1
-        supported += a.level is not None
+        ratings[a.rating] += 1
+        supported += a.rating != "none"
+        src = claim.source
+        assert src is not None  # audited() keeps only claims with a source
 
         def add(category: str, reason: str, studies: tuple[str, ...] = (),
-                claim: Claim = claim, status: str = a.status,
-                level: str | None = a.level) -> None:
+                claim: Claim = claim, a: Assessment = a, src: SourceLocator = src) -> None:
             findings.append(Finding(
-                category, claim.id, claim.statement, claim.certainty, claim.source.section,
-                titles.get(claim.source.section, claim.source.section),
-                claim.source.paragraph, str(claim.source), status, level, reason, studies))
+                category, claim.id, claim.statement, claim.certainty, claim.kind,
+                src.section, titles.get(src.section, src.section), src.paragraph, str(src),
+                a.status, a.rating, reason, studies))
 
-        reason = _overstated(claim, a.status, a.level, corpus.studies)
+        reason = _contradicted(claim)
         if reason:
-            add("overstated", reason, tuple(dict.fromkeys(ev.study for ev in claim.evidence)))
-        reason = _uncited(claim, a.status, a.level)
+            add("contradicted", reason,
+                tuple(dict.fromkeys(ev.study for ev in claim.evidence)))
+        else:
+            reason = _overreaching(claim, a)
+            if reason:
+                add("overreaching", reason,
+                    tuple(dict.fromkeys(ev.study for ev in claim.evidence)))
+        for category, key, why in _citation_findings(corpus, claim):
+            add(category, why, (key,))
+        reason = _uncited(claim, a)
         if reason:
             add("uncited", reason)
-        for key, why in _misattributed(corpus, claim):
-            add("misattributed", why, (key,))
     order = _section_order(corpus, claims)
-    findings.sort(key=lambda f: (order.get(f.section, len(order)), f.section, f.paragraph,
-                                 CATEGORIES.index(f.category), f.claim))
+    findings.sort(key=lambda f: (CATEGORIES.index(f.category),
+                                 order.get(f.section, len(order)), f.section, f.paragraph,
+                                 f.claim))
     cited_by: dict[str, list[str]] = {}
     for claim in claims:
         for key in claim.article_cites:
@@ -216,8 +252,13 @@ def audit(corpus: Corpus) -> Audit:
         for issue in study.citation_issues
     )
     count = Counter(f.category for f in findings)
-    summary = Summary(len(claims), supported, count["overstated"], count["uncited"],
-                      count["misattributed"], len(errors), dict(sorted(statuses.items())))
+    summary = Summary(len(claims), supported, {c: count[c] for c in CATEGORIES}, len(errors),
+                      {s: statuses[s] for s in STATUSES if statuses[s]},
+                      {r: ratings[r] for r in RATINGS if ratings[r]})
+    if only:
+        findings = [f for f in findings if f.category in only]
+        if "citation-errors" not in only:
+            errors = ()
     return Audit(corpus.article.title if corpus.article else None, tuple(findings), errors,
                  summary)
 
@@ -230,37 +271,31 @@ def _share(s: Summary) -> str:
 
 
 def _summary_line(s: Summary) -> str:
-    return (f"{s.overstated} overstated, {s.uncited} uncited, {s.misattributed} misattributed, "
-            f"{s.citation_errors} citation errors; {_share(s)} rest on supporting evidence")
+    counts = ", ".join(f"{s.counts[c]} {c}" for c in CATEGORIES)
+    return (f"{counts}; {s.citation_errors} citation errors; {_share(s)} rest on supporting "
+            "evidence")
 
 
-def _groups(a: Audit) -> list[tuple[str, str, list[tuple[int, list[Finding]]]]]:
-    """Findings grouped by section, then paragraph, in article order."""
-    out: list[tuple[str, str, list[tuple[int, list[Finding]]]]] = []
+def _by_category(a: Audit) -> list[tuple[str, list[Finding]]]:
+    out: list[tuple[str, list[Finding]]] = []
     for f in a.findings:
-        if not out or out[-1][0] != f.section:
-            out.append((f.section, f.section_title, []))
-        paras = out[-1][2]
-        if not paras or paras[-1][0] != f.paragraph:
-            paras.append((f.paragraph, []))
-        paras[-1][1].append(f)
+        if not out or out[-1][0] != f.category:
+            out.append((f.category, []))
+        out[-1][1].append(f)
     return out
 
 
 def render_text(a: Audit) -> str:
     lines = [f"Audit: {a.title or '(untitled article)'}", _summary_line(a.summary), ""]
-    for section, title, paras in _groups(a):
-        lines.append(f"{title} [{section}]")
-        for n, findings in paras:
-            lines.append(f"  ¶{n}")
-            for f in findings:
-                lines.append(f"    {f.category:<13} {f.claim} ({f.status}"
-                             f"{', ' + f.level if f.level else ''})")
-                lines.append(f"                  {f.statement}")
-                lines.append(f"                  {f.reason}")
+    for category, findings in _by_category(a):
+        lines.append(f"{category.upper()} ({len(findings)}): {MEANINGS[category]}")
+        for f in findings:
+            lines.append(f"  {f.claim} ({f.locator}; {f.status}, rated {f.rating})")
+            lines.append(f"      {f.statement}")
+            lines.append(f"      {f.reason}")
         lines.append("")
     if a.citation_errors:
-        lines.append("Citation errors")
+        lines.append(f"CITATION ERRORS ({len(a.citation_errors)})")
         for e in a.citation_errors:
             lines.append(f"  {e.study} ({e.citation}): {e.field} cited as {e.cited!r}, "
                          f"actually {e.actual!r}")
@@ -278,39 +313,28 @@ def render_markdown(a: Audit) -> str:
         f"# Article audit: {a.title or '(untitled article)'}",
         "",
         "Generated by `kg audit --format markdown`; do not edit by hand. Each finding names",
-        "a claim of the corpus (`kg show CLAIM` gives its evidence). Categories:",
-        "**overstated** (stated as fact, evidence mixed, contested, null or only weak),",
-        "**uncited** (no reference in the article), **misattributed** (a cited study does",
-        "not support the claim). Rules: `kg/audit.py`, `docs/evidence.md`.",
+        "a claim of the corpus (`kg show CLAIM` gives its evidence and the reasons for its",
+        "rating). Rules: `kg/audit.py`, `docs/evidence.md`.",
         "",
         "## Summary",
         "",
-        "| | count |",
-        "|---|---:|",
-        f"| claims audited | {s.claims} |",
-        f"| overstated | {s.overstated} |",
-        f"| uncited | {s.uncited} |",
-        f"| misattributed | {s.misattributed} |",
-        f"| citation errors | {s.citation_errors} |",
+        "| category | meaning | count |",
+        "|---|---|---:|",
+        f"| claims audited | the article's own claims | {s.claims} |",
+        *(f"| {c} | {MEANINGS[c]} | {s.counts[c]} |" for c in CATEGORIES),
+        f"| citation errors | a reference printed wrongly | {s.citation_errors} |",
         "",
-        f"{_share(s)} rest on supporting evidence. Evidence status of all claims: "
-        + ", ".join(f"{k} {v}" for k, v in s.statuses.items()) + ".",
-        "",
-        "## Findings by section",
+        f"{_share(s)} rest on supporting evidence. Evidence status: "
+        + ", ".join(f"{k} {v}" for k, v in s.statuses.items()) + ". Rating: "
+        + ", ".join(f"{k} {v}" for k, v in s.ratings.items()) + ".",
     ]
-    for _section, title, paras in _groups(a):
-        out += ["", f"### {_md(title)}", ""]
-        for n, findings in paras:
-            out.append(f"**¶{n}**")
-            out.append("")
-            for f in findings:
-                level = f", {f.level}" if f.level else ""
-                out.append(f"- **{f.category}** `{f.claim}` ({f.certainty}; evidence "
-                           f"{f.status}{level}): {_md(f.statement)}  ")
-                out.append(f"  {_md(f.reason)}")
-            out.append("")
-        if out[-1] == "":
-            out.pop()
+    for category, findings in _by_category(a):
+        out += ["", f"## {category.capitalize()} ({len(findings)})", "",
+                f"{MEANINGS[category].capitalize()}.", ""]
+        for f in findings:
+            out.append(f"- `{f.claim}` ({f.locator}; {f.certainty or f.kind}; evidence "
+                       f"{f.status}, rated {f.rating}): {_md(f.statement)}  ")
+            out.append(f"  {_md(f.reason)}")
     out += ["", "## Citation errors", ""]
     if a.citation_errors:
         out += ["| study | field | the article has | correct | note |", "|---|---|---|---|---|"]
@@ -328,9 +352,9 @@ def to_dict(a: Audit) -> dict[str, object]:
         "article": {"title": a.title},
         "summary": {
             "claims": s.claims, "supported": s.supported,
-            "supported_share": round(s.supported_share, 4), "overstated": s.overstated,
-            "uncited": s.uncited, "misattributed": s.misattributed,
+            "supported_share": round(s.supported_share, 4), **s.counts,
             "citation_errors": s.citation_errors, "statuses": s.statuses,
+            "ratings": s.ratings,
         },
         "findings": [{**asdict(f), "studies": list(f.studies)} for f in a.findings],
         "citation_errors": [{**asdict(e), "cited_by": list(e.cited_by)}

@@ -85,6 +85,29 @@ CODES: dict[str, Code] = {
              "a confidence interval that does not contain its estimate.",
              "claims/x.yaml:20:13: error KG106 confidence interval [4.37, 1.34] is reversed",
              "Correct the number."),
+        Code("KG108", "renamed-value", E,
+             "A value is a word the format no longer uses: the stance `null` (which every "
+             "YAML tool but kg reads as no value) is now `no-effect`; the certainty "
+             "`open-question` is now the claim kind `question`.",
+             "claims/x.yaml:14:17: error KG108 stance 'null' is no longer a word of the format "
+             "(YAML reads a bare null as no value)",
+             "Write the word the hint names: `stance: no-effect`, or `kind: question` in place "
+             "of `certainty: open-question`."),
+        Code("KG109", "predicate-not-for-kind", E,
+             "A claim's predicate belongs to another kind of claim: effects and questions use "
+             "causal, associational and structural predicates; classifications `is-a` and "
+             "`part-of`; recommendations `recommended-for`; effect modifications "
+             "`enhances-effect-of` and `reduces-effect-of` (docs/format.md).",
+             "claims/x.yaml:6:16: error KG109 predicate 'is-a' is for claims of kind "
+             "'classification', and claim 'a-b' is of kind 'effect'",
+             "Set the claim's `kind`, or choose a predicate of its kind."),
+        Code("KG110", "field-not-for-kind", E,
+             "A field belongs to another kind or origin of claim (`outcome`: modification; "
+             "`recommended_by`: recommendation; `justification`: a curator's claim; "
+             "`certainty`: not a question), or `pooled` is on a study that pools nothing.",
+             "claims/x.yaml:9:5: error KG110 'outcome' is only for an effect modification "
+             "(kind: modification); claim 'a-b' is of kind 'effect' and origin 'article'",
+             "Remove the field, or change the claim's kind or origin."),
         # -- integrity ---------------------------------------------------------------------------
         Code("KG201", "duplicate-id", E,
              "Two entities or claims share an id (across all files).",
@@ -160,6 +183,24 @@ CODES: dict[str, Code] = {
              "references.bib:20:1: error KG308 duplicate key 'kwan2021lifestyle' (first at "
              "line 1)",
              "Rename or delete one of them."),
+        Code("KG309", "study-without-identifier", E,
+             "A study's reference has neither a DOI nor a PMID, so no reader can find the "
+             "record it was checked against.",
+             "references.bib:40:1: error KG309 study 'smith2020' has neither a DOI nor a PMID",
+             "Add the `doi` or `pmid` field, read from the publisher's page or PubMed."),
+        Code("KG310", "unverified-study", W,
+             "A study record does not say where its identifiers and authors were checked "
+             "(`verified`).",
+             "claims/studies.yaml:12:3: warning KG310 study 'smith2020' does not record where "
+             "it was verified",
+             "Add `verified:` naming the kind of source read (PubMed record, PMC, publisher's "
+             "page) and what was read."),
+        Code("KG311", "pooled-not-recorded", W,
+             "A meta-analysis or systematic review does not record what it pooled, so its "
+             "evidence rating starts low whatever it pooled.",
+             "claims/studies.yaml:30:3: warning KG311 meta-analysis 'smith2020' does not "
+             "record what it pooled",
+             "Add `pooled: {designs: [rct], studies: 12}` from its methods or abstract."),
         # -- identifiers ---------------------------------------------------------------------------
         Code("KG401", "unknown-curie-prefix", E,
              "A CURIE's prefix is not in the Bioregistry.",
@@ -181,6 +222,13 @@ CODES: dict[str, Code] = {
              "claims/x.yaml:7:16: error KG501 'increases' cannot have an intervention as object "
              "('exercise')",
              "Choose another predicate, or check the entity's role."),
+        Code("KG502", "no-effect-stance-on-no-effect-claim", W,
+             "An evidence line on a claim that itself states no effect (`no-effect-on`, "
+             "`not-associated-with`) has the stance `no-effect`. A study that found no effect "
+             "supports such a claim; the stance says how the study bears on the claim.",
+             "claims/x.yaml:12:17: warning KG502 a study that found no effect supports claim "
+             "'x-no-effect-on-y', which states no effect",
+             "Write `stance: supports`."),
         # -- consistency (issue 6) -----------------------------------------------------------------
         Code("KG601", "direct-contradiction", E,
              "Two claims on the same subject and object have predicates of opposite sign "
@@ -227,10 +275,20 @@ CODES: dict[str, Code] = {
              "A study record that no evidence line uses and the article does not cite "
              "(`article_cites`, or the outline's `references`). A study the article cites "
              "without an evidence line is not an orphan; `kg audit` reports it as "
-             "misattributed.",
+             "unverifiable.",
              "claims/studies.yaml:30:3: warning KG606 study 'smith2020' is used by no evidence "
              "line and cited nowhere in the article",
              "Add an evidence line from it, or delete the record."),
+        Code("KG607", "effect-and-no-effect", E,
+             "Two claims on the same subject and object, in overlapping context (as for "
+             "KG601), say both that the subject has an effect (or association) and that it "
+             "has none (`no-effect-on`, `not-associated-with`). Often a subgroup result "
+             "that lost its `population`.",
+             "claims/b.yaml:9:16: error KG607 claim 'training-no-effect-bmd' (training "
+             "no-effect-on bmd) denies the effect claim 'training-raises-bmd' states "
+             "(training increases bmd) at claims/a.yaml:3:5",
+             "Give each claim its population or context, correct one of them, or add "
+             "`acknowledges` saying why both stand."),
     )
 }
 

@@ -236,6 +236,12 @@ def role_class(role: str) -> str:
     return role.capitalize()
 
 
+#: Claim kinds whose subject-predicate-object is written as a plain triple: they state a
+#: relation between the two entities. A recommendation, an effect modification (a relation
+#: of three entities) and an open question are written only as the claim node.
+ASSERTED_KINDS = ("effect", "classification")
+
+
 def concept(scheme: str, value: str) -> str:
     """Local name of a value of one of our closed vocabularies: ``design-rct``."""
     return f"{scheme}-{value}"
@@ -351,24 +357,35 @@ class _Compiler:
         subj_iri, subj = t.node("entity", claim.subject)
         obj = t.node("entity", claim.object)[1]
         pred = k(claim.predicate)
-        if assertions is None:
-            g.at(subj_iri, subj).extend((pred, obj))
-        else:
-            assertions.append((subj_iri, claim.id, subj, pred, obj))
+        if claim.kind in ASSERTED_KINDS:
+            if assertions is None:
+                g.at(subj_iri, subj).extend((pred, obj))
+            else:
+                assertions.append((subj_iri, claim.id, subj, pred, obj))
         b = g.at(s_iri, s)
         b += (t.type, k("Claim"), t.type, t.schema_Claim, t.type, t.Statement,
               t.identifier, lit(claim.id), t.label, lit(claim.statement),
               t.rdf_subject, subj, t.rdf_predicate, pred, t.rdf_object, obj)
+        b += (k("claimKind"), k(concept("claim-kind", claim.kind)),
+              k("origin"), k(concept("origin", claim.origin)))
+        if claim.outcome:
+            b += (k("outcome"), t.node("entity", claim.outcome)[1])
         for key in ("population", "context", "dose", "duration"):
             _text(b, k(key), getattr(claim, key), lit)
-        b += (k("certainty"), k(concept("certainty", claim.certainty)))
+        if claim.certainty:
+            b += (k("certainty"), k(concept("certainty", claim.certainty)))
         src = claim.source
-        b += (k("sourceParagraph"), self.paragraph(src.section, src.paragraph)[1],
-              k("sourceLocator"), lit(str(src)))
-        _text(b, k("sourceRow"), src.row, lit)
-        _text(b, k("sourceColumn"), src.column, lit)
-        _text(b, k("sourceItem"), src.item, lit)
-        b += (t.wasDerivedFrom, self.article)
+        if src is not None:
+            b += (k("sourceParagraph"), self.paragraph(src.section, src.paragraph)[1],
+                  k("sourceLocator"), lit(str(src)))
+            _text(b, k("sourceRow"), src.row, lit)
+            _text(b, k("sourceColumn"), src.column, lit)
+            _text(b, k("sourceItem"), src.item, lit)
+        if claim.from_article:
+            b += (t.wasDerivedFrom, self.article)
+        _text(b, k("justification"), claim.justification, lit)
+        for key in claim.recommended_by:
+            b += (k("recommendedBy"), t.node("study", key)[1])
         seen: set[str] = set()
         for key in claim.article_cites:
             o = t.node("study", key)[1]
@@ -376,9 +393,8 @@ class _Compiler:
                 seen.add(o)
                 b += (k("articleCites"), o)
         a = assess(claim, self.c.studies)
-        if a.level is not None:
-            b += (k("evidenceLevel"), k(concept("level", a.level)))
-        b += (k("status"), k(concept("status", a.status)))
+        b += (k("rating"), k(concept("rating", a.rating)),
+              k("status"), k(concept("status", a.status)))
         if claim.superseded_by:
             b += (k("supersededBy"), t.node("claim", claim.superseded_by)[1])
         for i, ack in enumerate(claim.acknowledges, 1):
@@ -640,7 +656,8 @@ class _Compiler:
         for claim in sorted(claims, key=_id):
             self.claim(g, claim, assertions)
             self.evidence(g, claim)
-            paragraphs.add((claim.source.section, claim.source.paragraph))
+            if claim.source is not None:
+                paragraphs.add((claim.source.section, claim.source.paragraph))
             cites.update(claim.article_cites)
         part = _part(g, assertions=assertions)
         part.paragraphs = sorted(paragraphs)
@@ -682,7 +699,8 @@ class _Compiler:
             self.claim(g, claim, None)
             self.evidence(g, claim)
             cites.update(claim.article_cites)
-            paragraphs.add((claim.source.section, claim.source.paragraph))
+            if claim.source is not None:
+                paragraphs.add((claim.source.section, claim.source.paragraph))
         once: set[tuple[str, str, str]] = set()
         for key in sorted(c.references):
             self.reference(g, c.references[key], once)
@@ -716,9 +734,12 @@ class _Compiler:
         p = _Sink()
         self.evidence(p, claim)
         pb = p.at(np_iri + "#assertion", assertion)
-        pb += (t.wasDerivedFrom, self.article)
+        if claim.from_article:
+            pb += (t.wasDerivedFrom, self.article)
         seen: set[str] = set()
-        for ev in claim.evidence:
+        for ev in claim.evidence:  # derived from the studies that support it, no others
+            if ev.stance != "supports":
+                continue
             study = t.node("study", ev.study)[1]
             if study not in seen:
                 seen.add(study)

@@ -203,8 +203,9 @@ def _claim_rows(corpus: Corpus) -> Iterable[tuple[str, dict[str, Any]]]:
         p = PREDICATES[c.predicate]
         row: dict[str, Any] = {
             "claim": c.id, "predicate": c.predicate, "sign": p.sign or "", "mode": p.mode,
-            "statement": c.statement, "certainty": c.certainty, "status": a.status,
-            "evidence_level": a.level or "", "source": str(c.source),
+            "statement": c.statement, "kind": c.kind, "origin": c.origin,
+            "certainty": c.certainty, "status": a.status, "rating": a.rating,
+            "source": str(c.source) if c.source else "",
         }
         for key in ("population", "context", "dose", "duration"):
             value = getattr(c, key)
@@ -212,8 +213,9 @@ def _claim_rows(corpus: Corpus) -> Iterable[tuple[str, dict[str, Any]]]:
                 row[key] = value
         row["studies"] = "|".join(ev.study for ev in c.evidence)
         row["stances"] = "|".join(ev.stance for ev in c.evidence)
-        for stance in ("supports", "mixed", "null", "contradicts"):
-            row[f"n_{stance}"] = sum(1 for ev in c.evidence if ev.stance == stance)
+        for stance in ("supports", "mixed", "no-effect", "contradicts"):
+            n = sum(1 for ev in c.evidence if ev.stance == stance)
+            row[f"n_{stance.replace('-', '_')}"] = n
         yield cid, row
 
 
@@ -264,8 +266,9 @@ NODE_COLUMNS = ["id", "category", "name", "description", "xref", "synonym", "iri
 EDGE_COLUMNS = [
     "id", "subject", "predicate", "object", "category", "negated",
     "object_direction_qualifier", "knowledge_level", "agent_type", "publications",
-    "has_evidence", "original_predicate", "iri", "kg_statement", "kg_certainty", "kg_status",
-    "kg_evidence_level", "kg_population", "kg_context", "kg_dose", "kg_duration",
+    "has_evidence", "original_predicate", "iri", "kg_statement", "kg_kind", "kg_origin",
+    "kg_certainty", "kg_status", "kg_rating", "kg_population", "kg_context", "kg_dose",
+    "kg_duration",
     "kg_source", "kg_evidence_studies", "kg_evidence_stances", "kg_evidence_findings",
     "kg_evidence_locators",
 ]
@@ -295,7 +298,9 @@ def kgx(corpus: Corpus, base: str) -> tuple[bytes, bytes]:
         c = corpus.claims[cid]
         predicate, direction, negated = ns.BIOLINK_PREDICATES[c.predicate]
         a = assess(c, corpus.studies)
-        pubs = sorted({p for ev in c.evidence if (p := _publication(corpus, ev.study))})
+        # publications are the studies that support the claim, no others
+        pubs = sorted({p for ev in c.evidence
+                       if ev.stance == "supports" and (p := _publication(corpus, ev.study))})
         eco = sorted({
             "ECO:" + ns.DESIGN_TERMS[corpus.studies[ev.study].design][2].rsplit("_", 1)[1]
             for ev in c.evidence if ev.study in corpus.studies
@@ -315,14 +320,16 @@ def kgx(corpus: Corpus, base: str) -> tuple[bytes, bytes]:
             "original_predicate": f"{KGX_PREFIX}:{c.predicate}",
             "iri": f"{base}claim/{cid}",
             "kg_statement": _tsv(c.statement),
+            "kg_kind": c.kind,
+            "kg_origin": c.origin,
             "kg_certainty": c.certainty,
             "kg_status": a.status,
-            "kg_evidence_level": a.level or "",
+            "kg_rating": a.rating,
             "kg_population": _tsv(c.population or ""),
             "kg_context": _tsv(c.context or ""),
             "kg_dose": _tsv(c.dose or ""),
             "kg_duration": _tsv(c.duration or ""),
-            "kg_source": _tsv(str(c.source)),
+            "kg_source": _tsv(str(c.source) if c.source else ""),
             "kg_evidence_studies": "|".join(ev.study for ev in c.evidence),
             "kg_evidence_stances": "|".join(ev.stance for ev in c.evidence),
             "kg_evidence_findings": "|".join(_tsv(ev.finding) for ev in c.evidence),

@@ -5,7 +5,7 @@ One SQLite file, ``<root>/build/cache/questions.sqlite``, made from the validate
 first time a question is asked after a change. It holds, per purpose:
 
 - ``claims``: one row per claim in file order (``ord``), with the columns the filters and
-  summaries need (ids, ends, certainty, computed status and level, the ends' roles, whether
+  summaries need (ids, ends, certainty, computed status and rating, the ends' roles, whether
   ``kg paths`` may follow it) and the pickled :class:`kg.model.Claim`;
 - ``entities``, ``studies``, ``refs``, ``paragraphs``, ``sections``: pickled model objects
   by id, and ``names``: every entity name normalized as kg.lookup matches it;
@@ -276,7 +276,7 @@ CREATE TABLE names (norm TEXT NOT NULL, rank INTEGER NOT NULL, ord INTEGER NOT N
                     pos INTEGER NOT NULL);
 CREATE TABLE claims (ord INTEGER PRIMARY KEY, id TEXT NOT NULL, statement TEXT,
                      subject TEXT, predicate TEXT, object TEXT, certainty TEXT,
-                     status TEXT, level TEXT, subject_role TEXT, object_role TEXT,
+                     status TEXT, rating TEXT, origin TEXT, subject_role TEXT, object_role TEXT,
                      trav INTEGER NOT NULL, size INTEGER NOT NULL, obj BLOB NOT NULL);
 CREATE TABLE bearings (study TEXT NOT NULL, ord INTEGER NOT NULL, stances TEXT NOT NULL,
                        cited INTEGER NOT NULL);
@@ -371,10 +371,10 @@ def write_tables(conn: sqlite3.Connection, corpus: Corpus, diags: list[Diagnosti
             a = assess(c, corpus.studies)
             s, o = ents.get(c.subject), ents.get(c.object)
             yield (i, c.id, c.statement, c.subject, c.predicate, c.object, c.certainty,
-                   a.status, a.level, s.role if s else None, o.role if o else None,
+                   a.status, a.rating, c.origin, s.role if s else None, o.role if o else None,
                    _traversal(corpus, c), sizes[c.id], _pickle(c))
 
-    conn.executemany("INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    conn.executemany("INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                      claim_rows())
 
     def bearing_rows() -> Iterator[tuple[str, int, str, int]]:
@@ -600,7 +600,7 @@ class Index:
 
     _SUMMARY = (
         "SELECT c.id, c.statement, c.subject, s.label, s.role, s.kind, c.predicate, "
-        "c.object, o.label, o.role, o.kind, c.certainty, c.status, c.level{extra} "
+        "c.object, o.label, o.role, o.kind, c.certainty, c.status, c.rating{extra} "
         "FROM {source} LEFT JOIN entities s ON s.id = c.subject "
         "LEFT JOIN entities o ON o.id = c.object ")
 
@@ -622,9 +622,9 @@ class Index:
 
     def links_from(self, subjects: Iterable[str], min_trav: int,
                    only_to: str | None = None) -> list[tuple[Any, ...]]:
-        """(ord, id, subject, predicate, object, level, status) of the claims kg paths may
+        """(ord, id, subject, predicate, object, rating, status, origin) of the claims kg paths may
         follow out of ``subjects`` (only into ``only_to`` when given)."""
-        sql = ("SELECT ord, id, subject, predicate, object, level, status FROM claims "
+        sql = ("SELECT ord, id, subject, predicate, object, rating, status, origin FROM claims "
                "WHERE subject IN (SELECT value FROM json_each(?)) AND trav >= ?")
         params: list[object] = [_json_list(subjects), min_trav]
         if only_to is not None:
@@ -753,7 +753,8 @@ class Index:
         if int(self._meta["has_article"]):
             row = self._one("SELECT v FROM blobs WHERE k = 'article_head'")
             head = self._load(row[0])
-            places = {(c.source.section, c.source.paragraph) for c in corpus.claims.values()}
+            places = {(c.source.section, c.source.paragraph) for c in corpus.claims.values()
+                      if c.source is not None}
             sections = sorted({s for s, _ in places})
             paragraphs = tuple(
                 self._load(r[0]) for r in self._rows(

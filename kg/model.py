@@ -73,6 +73,8 @@ class Evidence:
     locator: str | None = None
     statistics: tuple[Statistic, ...] = ()
     study_span: Span | None = None
+    #: why the study's population, exposure or outcome is not the claim's (downgrades)
+    indirect: str | None = None
 
 
 @_fast_pickle
@@ -111,8 +113,8 @@ class Claim:
     subject: str
     predicate: str
     object: str
-    certainty: str
-    source: SourceLocator
+    certainty: str  # "" for a question, which states nothing
+    source: SourceLocator | None  # None for a curator's claim
     span: Span
     population: str | None = None
     context: str | None = None
@@ -126,6 +128,27 @@ class Claim:
     #: where individual fields sit, for diagnostics: field name -> span of its value
     field_spans: dict[str, Span] = field(default_factory=dict, compare=False, hash=False)
     cite_spans: tuple[Span, ...] = ()
+    kind: str = "effect"
+    origin: str = "article"
+    #: a curator's claim: why the link holds, since the article does not state it
+    justification: str | None = None
+    #: a recommendation: the reference keys of who advises it; empty: the article itself
+    recommended_by: tuple[str, ...] = ()
+    #: an effect modification: the outcome whose effect the subject changes
+    outcome: str | None = None
+
+    @property
+    def from_article(self) -> bool:
+        return self.origin == "article"
+
+
+@_fast_pickle
+@dataclass(frozen=True, slots=True)
+class Pooled:
+    """What a meta-analysis or systematic review pooled."""
+
+    designs: tuple[str, ...]
+    studies: int | None = None
 
 
 @_fast_pickle
@@ -158,6 +181,9 @@ class Study:
     errata: tuple[Erratum, ...] = ()
     registration: str | None = None
     notes: str | None = None
+    pooled: Pooled | None = None
+    #: where the record's identifiers and authors were read, so a reviewer can repeat it
+    verified: str | None = None
 
 
 @_fast_pickle

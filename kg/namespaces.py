@@ -104,12 +104,12 @@ DESIGN_TERMS: dict[str, tuple[str | None, tuple[str, ...], str, str | None]] = {
 }
 
 #: stance -> SEPIO evidence direction and the SEPIO link from the claim to the line.
-#: null ("looked, found no effect") counts against the claim, as contradicts does;
+#: no-effect ("looked, found no effect") counts against the claim, as contradicts does;
 #: kgv:stance keeps the difference.
 STANCE_TERMS: dict[str, tuple[str, str]] = {
     "supports": (OBO + "SEPIO_0000403", OBO + "SEPIO_0000007"),
     "contradicts": (OBO + "SEPIO_0000404", OBO + "SEPIO_0000008"),
-    "null": (OBO + "SEPIO_0000404", OBO + "SEPIO_0000008"),
+    "no-effect": (OBO + "SEPIO_0000404", OBO + "SEPIO_0000008"),
     "mixed": (OBO + "SEPIO_0000405", OBO + "SEPIO_0000009"),
 }
 
@@ -136,6 +136,11 @@ BIOLINK_PREDICATES: dict[str, tuple[str, str | None, bool]] = {
     "associated-with": ("biolink:positively_correlated_with", None, False),
     "inversely-associated-with": ("biolink:negatively_correlated_with", None, False),
     "not-associated-with": ("biolink:correlated_with", None, True),
+    "is-a": ("biolink:subclass_of", None, False),
+    "part-of": ("biolink:part_of", None, False),
+    "recommended-for": ("biolink:related_to", None, False),
+    "enhances-effect-of": ("biolink:related_to", None, False),
+    "reduces-effect-of": ("biolink:related_to", None, False),
 }
 
 #: entity kind -> Biolink category.

@@ -9,10 +9,13 @@ route. With ``include_all`` every predicate is an edge: associational, structura
 zero-sign links too; a chain through an unsigned link has net sign '?', and through a
 zero link '0'. Claims superseded by another are never edges.
 
-A chain's **weakest link** is the claim with the lowest evidence level (docs/evidence.md);
-a claim with no supporting study (status uncited, unsupported, mixed without support,
-contested without support) has no level and is weaker than any level. Ties go to the
-worse status, then to the earlier link.
+Only claims of kind ``effect`` are edges: a recommendation, classification, effect
+modification or open question states no effect to follow. Links the curator added (origin
+``curator``) are followed and marked as such.
+
+A chain's **weakest link** is the claim with the lowest evidence rating (docs/evidence.md);
+a claim with no supporting study has the rating ``none``, weaker than any other. Ties go to
+the worse status, then to the earlier link.
 
 Chains are simple paths (no entity twice), at most ``max_hops`` claims long, shortest
 first; among equally short chains, the one with the stronger weakest link comes first.
@@ -29,15 +32,15 @@ from itertools import product
 from typing import TYPE_CHECKING, Any
 
 from kg import vocabulary as V
-from kg.evidence import LEVEL_RANK, LEVELS, assess
+from kg.evidence import RATING_RANK, assess
 from kg.model import Claim, Corpus
 
 if TYPE_CHECKING:
     from kg.index import Index
 
-#: How bad each status is, for breaking ties between links with the same level.
-STATUS_BADNESS = {"established": 0, "supported": 1, "mixed": 2, "contested": 3,
-                  "unsupported": 4, "uncited": 5}
+#: How bad each status is, for breaking ties between links with the same rating.
+STATUS_BADNESS = {"supported": 0, "contested": 1, "not-supported": 2, "contradicted": 3,
+                  "no-evidence": 4}
 #: Stop enumerating after this many chains, however many the graph holds.
 MAX_CHAINS = 10_000
 
@@ -49,13 +52,13 @@ class Link:
     predicate: str
     object: str
     sign: V.Sign
-    level: str | None
+    rating: str
     status: str
+    curator: bool = False
 
     @property
     def weakness(self) -> tuple[int, int]:
-        rank = LEVEL_RANK[self.level] if self.level is not None else len(LEVELS)
-        return (rank, STATUS_BADNESS.get(self.status, len(STATUS_BADNESS)))
+        return (RATING_RANK[self.rating], STATUS_BADNESS.get(self.status, len(STATUS_BADNESS)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +83,7 @@ class Chain:
 
 
 def traversable(claim: Claim, include_all: bool) -> bool:
-    if claim.superseded_by:
+    if claim.superseded_by or claim.kind != "effect":
         return False
     predicate = V.PREDICATES.get(claim.predicate)
     if predicate is None:
@@ -99,7 +102,8 @@ def links(corpus: Corpus, include_all: bool = False) -> list[Link]:
             continue
         a = assess(c, corpus.studies)
         out.append(Link(c.id, c.subject, c.predicate, c.object,
-                        V.PREDICATES[c.predicate].sign, a.level, a.status))
+                        V.PREDICATES[c.predicate].sign, a.rating, a.status,
+                        c.origin == "curator"))
     return out
 
 
@@ -178,11 +182,12 @@ def chain_data(corpus: Corpus, chain: Chain) -> dict[str, Any]:
         "entities": [{"id": e, "label": label(e)} for e in chain.entities],
         "links": [
             {"claim": ln.claim, "subject": ln.subject, "predicate": ln.predicate,
-             "object": ln.object, "sign": ln.sign, "level": ln.level, "status": ln.status,
+             "object": ln.object, "sign": ln.sign, "rating": ln.rating, "status": ln.status,
+             "origin": "curator" if ln.curator else "article",
              "statement": corpus.claims[ln.claim].statement}
             for ln in chain.links
         ],
-        "weakest": {"claim": chain.weakest.claim, "level": chain.weakest.level,
+        "weakest": {"claim": chain.weakest.claim, "rating": chain.weakest.rating,
                     "status": chain.weakest.status},
     }
 
@@ -233,10 +238,11 @@ def chain_adjacency_indexed(ix: Index, source: str, target: str, max_hops: int,
                     nxt.append(u)
         level = nxt
     adj: dict[str, dict[str, list[Link]]] = {}
-    for _ord, cid, subj, pred, obj, lvl, status in sorted(rows):
+    for _ord, cid, subj, pred, obj, rating, status, origin in sorted(rows):
         if obj in to_target and dist[subj] + 1 + to_target[obj] <= max_hops:
             adj.setdefault(subj, {}).setdefault(obj, []).append(
-                Link(cid, subj, pred, obj, V.PREDICATES[pred].sign, lvl, status))
+                Link(cid, subj, pred, obj, V.PREDICATES[pred].sign, rating, status,
+                     origin == "curator"))
     return adj
 
 

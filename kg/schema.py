@@ -22,6 +22,7 @@ from kg.model import (
     Erratum,
     Evidence,
     Paragraph,
+    Pooled,
     SourceLocator,
     Span,
     Statistic,
@@ -126,13 +127,28 @@ class Reader:
         return value
 
     def choice(self, d: PosDict, key: str, options: Iterable[str], what: str) -> str | None:
-        value = self.text(d, key, what)
+        # a bare `null` reads as no value in YAML, but here it is a word someone meant
+        value = "null" if key in d.spelled_null else self.text(d, key, what)
         if value is None:
             return None
         options = tuple(options)
         if value not in options:
-            self.error(d.value_mark(key), "KG103", f"unknown {key} '{value}' in {what}",
-                       did_you_mean(value, options) or f"allowed: {', '.join(options)}")
+            renamed = V.RENAMED.get((key, value))
+            if renamed is not None:
+                new_key, new_value = renamed
+                why = " (YAML reads a bare null as no value)" if value == "null" else ""
+                self.error(d.value_mark(key), "KG108",
+                           f"{key} '{value}' is no longer a word of the format{why}",
+                           f"write '{new_key}: {new_value}'"
+                           + ("" if new_key == key else f" in place of '{key}: {value}'"))
+                return None
+            if key == "predicate":
+                guess = V.suggest_predicate(value)
+                hint = (f"did you mean '{guess}'?" if guess
+                        else f"allowed: {', '.join(options)}")
+            else:
+                hint = did_you_mean(value, options) or f"allowed: {', '.join(options)}"
+            self.error(d.value_mark(key), "KG103", f"unknown {key} '{value}' in {what}", hint)
             return None
         return value
 
@@ -269,8 +285,11 @@ def read_entities(r: Reader, data: Any) -> list[Entity]:
 # -- studies ----------------------------------------------------------------------------------
 
 STUDY_FIELDS = {"design": True, "population": True, "n": False, "duration": False,
-                "findings": True, "citation_issues": False, "errata": False,
-                "registration": False, "notes": False}
+                "findings": True, "pooled": False, "citation_issues": False, "errata": False,
+                "registration": False, "verified": False, "notes": False}
+POOLED_FIELDS = {"designs": True, "studies": False}
+#: designs that pool other studies, and so record what they pooled
+POOLING_DESIGNS = ("meta-analysis", "systematic-review")
 ISSUE_FIELDS = {"field": True, "cited": True, "actual": True, "note": False}
 ERRATUM_FIELDS = {"doi": False, "note": True}
 
@@ -298,6 +317,8 @@ def read_studies(r: Reader, data: Any) -> list[Study]:
         duration = r.text(d, "duration", what)
         registration = r.text(d, "registration", what)
         notes = r.text(d, "notes", what)
+        verified = r.text(d, "verified", what)
+        pooled = _pooled(r, d, what, design)
         issues = []
         for item, _ in r.records(d, "citation_issues", what):
             iw = f"citation issue of {what}"
@@ -317,10 +338,37 @@ def read_studies(r: Reader, data: Any) -> list[Study]:
                 errata.append(Erratum(note, r.text(item, "doi", ew)))
         if complete and design and population and findings:
             out.append(Study(str(key), design, population, findings, r.span(body.key_mark(key)),
-                             n, duration, tuple(issues), tuple(errata), registration, notes))
+                             n, duration, tuple(issues), tuple(errata), registration, notes,
+                             pooled, verified))
         else:
             r.invalid.add(str(key))
     return out
+
+
+def _pooled(r: Reader, d: PosDict, what: str, design: str | None) -> Pooled | None:
+    if "pooled" not in d or d["pooled"] is None:
+        return None
+    pw = f"'pooled' of {what}"
+    if design is not None and design not in POOLING_DESIGNS:
+        r.error(d.key_mark("pooled"), "KG110", f"{pw}: only a meta-analysis or systematic "
+                                               f"review pools studies, and this is '{design}'",
+                "remove 'pooled', or correct the design")
+        return None
+    p = r.mapping(d["pooled"], d.value_mark("pooled"), pw)
+    if p is None or not r.fields(p, POOLED_FIELDS, pw):
+        return None
+    designs, _ = r.text_list(p, "designs", pw)
+    unknown = [x for x in designs if x not in V.POOLED_DESIGNS]
+    if unknown:
+        r.error(p.value_mark("designs"), "KG103",
+                f"unknown pooled design '{unknown[0]}' in {pw}",
+                did_you_mean(unknown[0], V.POOLED_DESIGNS)
+                or f"allowed: {', '.join(V.POOLED_DESIGNS)}")
+        return None
+    if not designs:
+        r.error(p.value_mark("designs"), "KG106", f"{pw} names no design")
+        return None
+    return Pooled(tuple(designs), r.integer(p, "studies", pw, minimum=1))
 
 
 # -- article outline ---------------------------------------------------------------------------
@@ -378,20 +426,32 @@ def read_article(r: Reader, data: Any) -> Article | None:
 
 # -- claims -----------------------------------------------------------------------------------
 
-CLAIM_FIELDS = {"id": True, "statement": True, "subject": True, "predicate": True,
-                "object": True, "population": False, "context": False, "dose": False,
-                "duration": False, "certainty": True, "source": True, "article_cites": False,
-                "evidence": False, "superseded_by": False, "acknowledges": False,
-                "notes": False}
+CLAIM_FIELDS = {"id": True, "kind": False, "origin": False, "statement": True,
+                "subject": True, "predicate": True, "object": True, "outcome": False,
+                "population": False, "context": False, "dose": False, "duration": False,
+                "certainty": False, "source": False, "justification": False,
+                "recommended_by": False, "article_cites": False, "evidence": False,
+                "superseded_by": False, "acknowledges": False, "notes": False}
+#: fields only some claims may have: field -> (the condition, in words; the test)
+KIND_FIELDS: dict[str, tuple[str, Any]] = {
+    "outcome": ("an effect modification (kind: modification)",
+                lambda kind, origin: kind == "modification"),
+    "recommended_by": ("a recommendation (kind: recommendation)",
+                       lambda kind, origin: kind == "recommendation"),
+    "certainty": ("a claim that states something; a question states nothing",
+                  lambda kind, origin: kind != "question"),
+    "justification": ("a curator's claim (origin: curator)",
+                      lambda kind, origin: origin == "curator"),
+}
 SOURCE_FIELDS = {"section": True, "paragraph": True, "row": False, "column": False,
                  "item": False}
 EVIDENCE_FIELDS = {"study": True, "stance": True, "finding": True, "locator": False,
-                   "statistics": False}
+                   "indirect": False, "statistics": False}
 STAT_FIELDS = {"measure": True, "comparison": True, "value": False, "ci": False,
                "ci_level": False, "p": False, "unit": False, "groups": False}
 ACK_FIELDS = {"claim": True, "reason": True}
 #: claim fields whose position later checks need
-_SPANNED = ("subject", "predicate", "object", "source", "superseded_by")
+_SPANNED = ("subject", "predicate", "object", "outcome", "source", "superseded_by", "kind")
 
 
 def _statistic(r: Reader, d: PosDict, what: str) -> Statistic | None:
@@ -457,10 +517,10 @@ def _statistic(r: Reader, d: PosDict, what: str) -> Statistic | None:
 def _evidence(r: Reader, d: PosDict, what: str) -> Evidence | None:
     complete = r.fields(d, EVIDENCE_FIELDS, what, null_word_ok=("stance",))
     study = r.text(d, "study", what)
-    # `stance: null` is the stance "null", though YAML reads the bare word as no value
-    stance = "null" if "stance" in d.spelled_null else r.choice(d, "stance", V.STANCES, what)
+    stance = r.choice(d, "stance", V.STANCES, what)
     finding = r.text(d, "finding", what)
     locator = r.text(d, "locator", what)
+    indirect = r.text(d, "indirect", what)
     stats = []
     for i, (sd, _) in enumerate(r.records(d, "statistics", what)):
         s = _statistic(r, sd, f"statistic {i + 1} of {what}")
@@ -469,7 +529,7 @@ def _evidence(r: Reader, d: PosDict, what: str) -> Evidence | None:
     if not complete or study is None or stance is None or finding is None:
         return None
     return Evidence(study, stance, finding, r.span(d.start), locator, tuple(stats),
-                    r.span(d.value_mark("study")))
+                    r.span(d.value_mark("study")), indirect)
 
 
 def _source(r: Reader, d: PosDict, what: str) -> SourceLocator | None:
@@ -503,39 +563,91 @@ def read_claims(r: Reader, data: Any) -> list[Claim]:
         if d is None:
             continue
         what = f"claim '{d.get('id')}'" if isinstance(d.get("id"), str) else f"claim {i + 1}"
-        complete = r.fields(d, CLAIM_FIELDS, what)
-        cid = r.ident(d, "id", what)
-        statement = r.text(d, "statement", what)
-        subject = r.text(d, "subject", what)
-        predicate = r.choice(d, "predicate", V.PREDICATES, what)
-        obj = r.text(d, "object", what)
-        certainty = r.choice(d, "certainty", V.CERTAINTIES, what)
-        source = _source(r, d, what)
-        cites, cite_spans = r.text_list(d, "article_cites", what)
-        evidence = []
-        for j, (ed, _) in enumerate(r.records(d, "evidence", what)):
-            ev = _evidence(r, ed, f"evidence {j + 1} of {what}")
-            if ev is not None:
-                evidence.append(ev)
-        acks = []
-        for ad, _ in r.records(d, "acknowledges", what):
-            aw = f"an acknowledgement in {what}"
-            if r.fields(ad, ACK_FIELDS, aw):
-                other, reason = r.text(ad, "claim", aw), r.text(ad, "reason", aw)
-                if other and reason:
-                    acks.append(Acknowledgement(other, reason, r.span(ad.value_mark("claim"))))
-        optional = {k: r.text(d, k, what) for k in
-                    ("population", "context", "dose", "duration", "superseded_by", "notes")}
-        if not (complete and cid and statement and subject and predicate and obj and certainty
-                and source):
+        claim = _claim(r, d, what)
+        if claim is None:
             r.invalid.add(d["id"] if isinstance(d.get("id"), str) else UNNAMED)
-            continue
-        spans = {k: r.span(d.value_mark(k)) for k in _SPANNED if k in d}
-        out.append(Claim(
-            cid, statement, subject, predicate, obj, certainty, source,
-            r.span(d.key_mark("id")), optional["population"], optional["context"],
-            optional["dose"], optional["duration"], tuple(cites), tuple(evidence),
-            optional["superseded_by"], tuple(acks), optional["notes"], spans,
-            tuple(cite_spans),
-        ))
+        else:
+            out.append(claim)
     return out
+
+
+def _claim(r: Reader, d: PosDict, what: str) -> Claim | None:
+    complete = r.fields(d, CLAIM_FIELDS, what)
+    cid = r.ident(d, "id", what)
+    kind = r.choice(d, "kind", V.CLAIM_KINDS, what) if "kind" in d else "effect"
+    origin = r.choice(d, "origin", V.ORIGINS, what) if "origin" in d else "article"
+    statement = r.text(d, "statement", what)
+    subject = r.text(d, "subject", what)
+    predicate = r.choice(d, "predicate", V.PREDICATES, what)
+    obj = r.text(d, "object", what)
+    certainty = r.choice(d, "certainty", V.CERTAINTIES, what)
+    source = _source(r, d, what)
+    if kind is not None and origin is not None:
+        complete &= _kind_rules(r, d, what, kind, origin, predicate)
+    cites, cite_spans = r.text_list(d, "article_cites", what)
+    recommended_by, _ = r.text_list(d, "recommended_by", what)
+    evidence = []
+    for j, (ed, _) in enumerate(r.records(d, "evidence", what)):
+        ev = _evidence(r, ed, f"evidence {j + 1} of {what}")
+        if ev is not None:
+            evidence.append(ev)
+    acks = []
+    for ad, _ in r.records(d, "acknowledges", what):
+        aw = f"an acknowledgement in {what}"
+        if r.fields(ad, ACK_FIELDS, aw):
+            other, reason = r.text(ad, "claim", aw), r.text(ad, "reason", aw)
+            if other and reason:
+                acks.append(Acknowledgement(other, reason, r.span(ad.value_mark("claim"))))
+    optional = {k: r.text(d, k, what) for k in
+                ("population", "context", "dose", "duration", "superseded_by", "notes",
+                 "justification", "outcome")}
+    if not (complete and cid and kind and origin and statement and subject and predicate
+            and obj and (certainty or kind == "question")
+            and (source or origin == "curator")):
+        return None
+    spans = {k: r.span(d.value_mark(k)) for k in _SPANNED if k in d}
+    return Claim(
+        cid, statement, subject, predicate, obj, certainty or "", source,
+        r.span(d.key_mark("id")), optional["population"], optional["context"],
+        optional["dose"], optional["duration"], tuple(cites), tuple(evidence),
+        optional["superseded_by"], tuple(acks), optional["notes"], spans,
+        tuple(cite_spans), kind, origin, optional["justification"], tuple(recommended_by),
+        optional["outcome"],
+    )
+
+
+def _kind_rules(r: Reader, d: PosDict, what: str, kind: str, origin: str,
+                predicate: str | None) -> bool:
+    """The fields and predicates a claim's kind and origin call for; False if one is missing."""
+    ok = True
+    for key, (who, allowed) in KIND_FIELDS.items():
+        if key in d and not allowed(kind, origin):
+            r.error(d.key_mark(key), "KG110", f"'{key}' is only for {who}; {what} is of "
+                                              f"kind '{kind}' and origin '{origin}'",
+                    f"remove '{key}', or change the claim's kind or origin")
+    required = []
+    if kind != "question":
+        required.append(("certainty", "how firmly the article states it"))
+    if origin == "article":
+        required.append(("source", "where the article makes it (section and paragraph)"))
+    else:
+        required.append(("justification", "why the link holds, since the article does not "
+                                          "state it"))
+    if kind == "modification":
+        required.append(("outcome", "the outcome whose effect the subject changes"))
+    for key, why in required:
+        if key not in d or (d[key] is None and key not in d.spelled_null):
+            r.error(d.start, "KG101", f"{what} lacks required field '{key}' ({why})",
+                    "add it; docs/format.md lists the fields of each kind of claim")
+            ok = False
+    pred = V.PREDICATES.get(predicate or "")
+    if pred is not None and pred.mode not in V.KIND_MODES[kind]:
+        fitting = [p.name for p in V.PREDICATES.values() if p.mode in V.KIND_MODES[kind]]
+        owner = next(k for k, modes in V.KIND_MODES.items() if pred.mode in modes)
+        r.error(d.value_mark("predicate"), "KG109",
+                f"predicate '{predicate}' is for claims of kind '{owner}', and {what} is of "
+                f"kind '{kind}'",
+                f"set 'kind: {owner}', or use one of: {', '.join(fitting)}")
+        ok = False
+    return ok
+

@@ -311,6 +311,7 @@ def filter_indexed(
     statuses: tuple[str, ...] = (),
     certainties: tuple[str, ...] = (),
     roles: tuple[str, ...] = (),
+    ratings: tuple[str, ...] = (),
 ) -> list[dict[str, Any]]:
     """The summaries (kg.views.claim_summary) of :func:`filter_claims`'s claims, in file
     order, from the question index."""
@@ -335,6 +336,9 @@ def filter_indexed(
     if statuses:
         where.append("c.status IN (SELECT value FROM json_each(?))")
         params.append(json.dumps(list(statuses)))
+    if ratings:
+        where.append("c.rating IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(list(ratings)))
     return ix.summaries(" AND ".join(where), params)
 
 
@@ -347,12 +351,13 @@ def filter_claims(
     statuses: tuple[str, ...] = (),
     certainties: tuple[str, ...] = (),
     roles: tuple[str, ...] = (),
+    ratings: tuple[str, ...] = (),
 ) -> list[Claim]:
     """Claims passing every given filter, in file order.
 
     ``about`` is an entity id, matched as subject, object or either (``position``);
     ``roles`` are entity roles, matched at the same position(s); ``study`` is a reference
-    key, matched in evidence lines and in ``article_cites``; ``statuses`` and
+    key, matched in evidence lines and in ``article_cites``; ``statuses``, ``ratings`` and
     ``certainties`` are any-of lists.
     """
     from kg.evidence import assess
@@ -378,7 +383,9 @@ def filter_claims(
             continue
         if certainties and c.certainty not in certainties:
             continue
-        if statuses and assess(c, corpus.studies).status not in statuses:
-            continue
+        if statuses or ratings:
+            a = assess(c, corpus.studies)
+            if (statuses and a.status not in statuses) or (ratings and a.rating not in ratings):
+                continue
         out.append(c)
     return out

@@ -7,7 +7,7 @@ from collections import Counter
 from typing import Any
 
 from kg import vocabulary as V
-from kg.evidence import STATUSES, assess
+from kg.evidence import CITATION_STATES, RATINGS, STATUSES, assess, citation_state
 from kg.model import Corpus
 
 
@@ -26,6 +26,8 @@ def corpus_stats(corpus: Corpus) -> dict[str, Any]:
         corpus.studies[ev.study].design if ev.study in corpus.studies else "no study record"
         for ev in lines
     )
+    assessed = [assess(c, corpus.studies) for c in claims]
+    cite_states = Counter(s for s in map(citation_state, claims) if s is not None)
     return {
         "totals": {
             "entities": len(corpus.entities),
@@ -35,9 +37,13 @@ def corpus_stats(corpus: Corpus) -> dict[str, Any]:
             "references": len(corpus.references),
         },
         "entities_by_role": _ordered(Counter(e.role for e in corpus.entities.values()), V.ROLES),
-        "claims_by_status": _ordered(
-            Counter(assess(c, corpus.studies).status for c in claims), STATUSES),
-        "claims_by_certainty": _ordered(Counter(c.certainty for c in claims), V.CERTAINTIES),
+        "claims_by_kind": _ordered(Counter(c.kind for c in claims), V.CLAIM_KINDS),
+        "claims_by_origin": _ordered(Counter(c.origin for c in claims), V.ORIGINS),
+        "claims_by_status": _ordered(Counter(a.status for a in assessed), STATUSES),
+        "claims_by_rating": _ordered(Counter(a.rating for a in assessed), RATINGS),
+        "claims_by_citation_state": _ordered(cite_states, CITATION_STATES),
+        "claims_by_certainty": _ordered(Counter(c.certainty for c in claims if c.certainty),
+                                        V.CERTAINTIES),
         "claims_by_predicate": _ordered(Counter(c.predicate for c in claims),
                                         tuple(V.PREDICATES)),
         "evidence_by_stance": _ordered(Counter(ev.stance for ev in lines), V.STANCES),

@@ -93,11 +93,11 @@ class Style:
         return [line.replace(_NBSP, " ") for line in lines] or [lead.rstrip()]
 
 
-STANCE_STYLE = {"supports": ("green",), "mixed": ("yellow",), "null": ("magenta",),
+STANCE_STYLE = {"supports": ("green",), "mixed": ("yellow",), "no-effect": ("magenta",),
                 "contradicts": ("red",)}
 STATUS_STYLE = {
-    "established": ("green", "bold"), "supported": ("green",), "mixed": ("yellow",),
-    "contested": ("red",), "unsupported": ("magenta",), "uncited": ("dim",),
+    "supported": ("green",), "contested": ("yellow",), "not-supported": ("magenta",),
+    "contradicted": ("red",), "no-evidence": ("dim",),
 }
 
 

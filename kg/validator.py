@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from kg.checks import bibliography, consistency, identifiers, integrity, types
+from kg.checks import bibliography, consistency, identifiers, integrity, studies, types
 from kg.corpus import load_corpus
 from kg.diagnostics import Diagnostic, sort_diagnostics
 from kg.model import Corpus
@@ -16,6 +16,7 @@ Check = Callable[[Corpus], Iterator[Diagnostic]]
 CHECKS: tuple[Check, ...] = (
     integrity.check,
     bibliography.check,
+    studies.check,
     identifiers.check,
     types.check,
     consistency.check,

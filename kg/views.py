@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from kg import vocabulary as V
-from kg.evidence import LEVEL_OF_DESIGN, STATUSES, assess
+from kg.evidence import STATUSES, assess, citation_state, start
 from kg.model import Claim, Corpus, Entity, Evidence, Statistic, Study
 from kg.search import Hit
 from kg.terminal import STANCE_STYLE, STATUS_STYLE, Style, table
@@ -107,8 +107,15 @@ def citation(corpus: Corpus, key: str) -> str:
     return ref.short_citation() if ref is not None else key
 
 
-def level_of_study(study: Study | None) -> str | None:
-    return LEVEL_OF_DESIGN.get(study.design) if study is not None else None
+def start_of_study(study: Study | None) -> str | None:
+    """Where the study's evidence starts on the rating scale (docs/evidence.md)."""
+    return start(study)[0] if study is not None else None
+
+
+def pooled_data(study: Study | None) -> JSON | None:
+    if study is None or study.pooled is None:
+        return None
+    return {"designs": list(study.pooled.designs), "studies": study.pooled.studies}
 
 
 def evidence_data(corpus: Corpus, ev: Evidence) -> JSON:
@@ -117,7 +124,8 @@ def evidence_data(corpus: Corpus, ev: Evidence) -> JSON:
         "study": ev.study,
         "citation": citation(corpus, ev.study),
         "design": study.design if study else None,
-        "level": level_of_study(study),
+        "pooled": pooled_data(study),
+        "starts": start_of_study(study),
         "population": study.population if study else None,
         "n": study.n if study else None,
         "duration": study.duration if study else None,
@@ -125,6 +133,7 @@ def evidence_data(corpus: Corpus, ev: Evidence) -> JSON:
         "finding": ev.finding,
         "statistics": [statistic_data(s) for s in ev.statistics],
         "locator": ev.locator,
+        "indirect": ev.indirect,
         "errata": [e.note for e in study.errata] if study else [],
     }
 
@@ -150,11 +159,11 @@ def claim_summary(corpus: Corpus, claim: Claim) -> JSON:
     a = assess(claim, corpus.studies)
     return summary_data(claim.id, claim.statement, entity_ref(corpus, claim.subject),
                         claim.predicate, entity_ref(corpus, claim.object), claim.certainty,
-                        a.status, a.level)
+                        a.status, a.rating)
 
 
 def summary_data(claim_id: str, statement: str, subject: JSON, predicate: str, object_: JSON,
-                 certainty: str, status: str, level: str | None) -> JSON:
+                 certainty: str, status: str, rating: str) -> JSON:
     """One line about a claim (``subject`` and ``object_`` as :func:`ref_data` makes them)."""
     return {
         "id": claim_id,
@@ -164,12 +173,14 @@ def summary_data(claim_id: str, statement: str, subject: JSON, predicate: str, o
         "object": object_,
         "certainty": certainty,
         "status": status,
-        "level": level,
+        "rating": rating,
     }
 
 
-def source_data(corpus: Corpus, claim: Claim) -> JSON:
+def source_data(corpus: Corpus, claim: Claim) -> JSON | None:
     s = claim.source
+    if s is None:
+        return None
     incipit = None
     section_title = None
     if corpus.article is not None:
@@ -207,8 +218,18 @@ def citations_data(corpus: Corpus, claim: Claim) -> JSON:
 def claim_data(corpus: Corpus, claim: Claim) -> JSON:
     """Everything about one claim."""
     predicate = V.PREDICATES.get(claim.predicate)
+    a = assess(claim, corpus.studies)
     return {
         **claim_summary(corpus, claim),
+        "claim_kind": claim.kind,
+        "origin": claim.origin,
+        "justification": claim.justification,
+        "outcome": entity_ref(corpus, claim.outcome) if claim.outcome else None,
+        "recommended_by": [{"study": k, "citation": citation(corpus, k)}
+                           for k in claim.recommended_by],
+        "reasons": list(a.reasons),
+        "association_only": a.association_only,
+        "citation_state": citation_state(claim),
         "predicate_sign": predicate.sign if predicate else None,
         "predicate_mode": predicate.mode if predicate else None,
         "population": claim.population,
@@ -243,7 +264,7 @@ def studies_data(corpus: Corpus, query: str, claim: Claim, hits: list[Hit]) -> J
 
 
 def _stance_title(stance: str, n: int, style: Style) -> str:
-    title = {"supports": "Supports", "mixed": "Mixed", "null": "Null (no effect found)",
+    title = {"supports": "Supports", "mixed": "Mixed", "no-effect": "No effect found",
              "contradicts": "Contradicts"}.get(stance, stance)
     return style.paint(f"{title} ({n})", "bold", *STANCE_STYLE.get(stance, ()))
 
@@ -251,7 +272,14 @@ def _stance_title(stance: str, n: int, style: Style) -> str:
 def _evidence_lines(line: JSON, style: Style, indent: int = 2) -> list[str]:
     pad = " " * indent
     bits = [line["citation"]]
-    bits.append(line["design"] or "no study record")
+    design = line["design"] or "no study record"
+    if line["pooled"]:
+        pooled = line["pooled"]
+        n = f"{pooled['studies']} " if pooled["studies"] else ""
+        design += f" of {n}{'/'.join(pooled['designs'])} studies"
+    bits.append(design)
+    if line["starts"]:
+        bits.append(f"starts {line['starts']}")
     if line["n"] is not None:
         bits.append(f"n={line['n']}")
     if line["duration"]:
@@ -266,6 +294,8 @@ def _evidence_lines(line: JSON, style: Style, indent: int = 2) -> list[str]:
         out += style.wrap(f"{s['comparison']}: {s['text']}", inner + 2, first=f"{label}• ")
     if line["locator"]:
         out.append(f"{label}where: {line['locator']}")
+    if line["indirect"]:
+        out += style.wrap(line["indirect"], inner, first=f"{label}indirect: ")
     for note in line["errata"]:
         out += style.wrap(note, inner, first=f"{label}{style.paint('erratum:', 'yellow')} ")
     return out
@@ -331,10 +361,24 @@ def _citation_section(claim: JSON, style: Style) -> list[str]:
     return out
 
 
-def _assessment_line(claim: JSON, style: Style) -> str:
-    level = claim["level"] or "none (no supporting study)"
-    return (f"{style.bold('Evidence level')}: {level}   "
-            f"{style.bold('Status')}: {_status_text(claim['status'], style)}")
+def _assessment_lines(claim: JSON, style: Style) -> list[str]:
+    out = [f"{style.bold('Rating')}: {claim['rating']}   "
+           f"{style.bold('Status')}: {_status_text(claim['status'], style)}"
+           + (f"   {style.bold('Citation')}: {claim['citation_state']}"
+              if claim["citation_state"] else "")]
+    for reason in claim["reasons"]:
+        out += style.wrap(reason, 4, first="  - ")
+    return out
+
+
+def _notes_lines(claim: JSON, style: Style) -> list[str]:
+    out = []
+    if claim["justification"]:
+        out += style.wrap(claim["justification"], 2,
+                          first=style.bold("Curator's justification") + ": ")
+    if claim["notes"]:
+        out += style.wrap(claim["notes"], 2, first=style.bold("Notes") + ": ")
+    return out
 
 
 def _claim_head(claim: JSON, style: Style) -> list[str]:
@@ -342,10 +386,22 @@ def _claim_head(claim: JSON, style: Style) -> list[str]:
     out += style.wrap(claim["statement"], 2)
     quals = [f"{k}: {claim[k]}" for k in ("population", "context", "dose", "duration")
              if claim.get(k)]
-    line = " · ".join([_triple_text(claim), *quals])
+    triple = _triple_text(claim)
+    if claim.get("outcome"):
+        triple += f" on {claim['outcome']['label']}"
+    line = " · ".join([triple, *quals])
     out += style.wrap(line, 4, first="  ")
-    out += style.wrap(
-        f"the article: {claim['certainty']}, {claim['source']['text']}", 4, first="  ")
+    kind = claim.get("claim_kind", "effect")
+    if kind == "recommendation":
+        who = ", ".join(r["citation"] for r in claim["recommended_by"]) or "the article"
+        out += style.wrap(f"recommendation, advised by {who}", 4, first="  ")
+    elif kind != "effect":
+        out.append(f"  {'open question' if kind == 'question' else kind}")
+    if claim["source"] is None:
+        out.append("  added by the curator (the article does not state it)")
+    else:
+        stated = f"{claim['certainty']}, " if claim["certainty"] else ""
+        out += style.wrap(f"the article: {stated}{claim['source']['text']}", 4, first="  ")
     return out
 
 
@@ -372,8 +428,9 @@ def render_studies(data: JSON, style: Style) -> str:
     out.append("")
     out += _evidence_section(claim, style)
     out.append("")
-    out.append(_assessment_line(claim, style))
+    out += _assessment_lines(claim, style)
     out += _citation_section(claim, style)
+    out += _notes_lines(claim, style)
     return "\n".join(out) + "\n"
 
 
@@ -390,11 +447,11 @@ def claims_payload(summaries: list[JSON], filters: JSON) -> JSON:
 
 
 def render_claims(data: JSON, style: Style) -> str:
-    rows = [[c["id"], c["status"], c["level"] or "-", c["certainty"], c["statement"]]
+    rows = [[c["id"], c["status"], c["rating"], c["certainty"] or "-", c["statement"]]
             for c in data["claims"]]
     if not rows:
         return ""
-    lines = table(rows, style, header=["CLAIM", "STATUS", "LEVEL", "CERTAINTY", "STATEMENT"],
+    lines = table(rows, style, header=["CLAIM", "STATUS", "RATING", "CERTAINTY", "STATEMENT"],
                   painters=[None, lambda s: STATUS_STYLE.get(s, ()), None, None, None])
     return "\n".join(lines) + "\n"
 
@@ -450,7 +507,7 @@ def render_entity(data: JSON, style: Style) -> str:
         for c in claims:
             other = c[end]["label"]
             link = f"{c['predicate']} {other}" if end == "object" else f"{other} {c['predicate']}"
-            rows.append([c["id"], link, c["certainty"], c["status"], c["level"] or "-"])
+            rows.append([c["id"], link, c["certainty"] or "-", c["status"], c["rating"]])
         out += table(rows, style, indent=2, painters=painters)
     return "\n".join(out) + "\n"
 
@@ -458,7 +515,7 @@ def render_entity(data: JSON, style: Style) -> str:
 def render_claim(data: JSON, style: Style) -> str:
     out = _claim_head(data, style)
     src = data["source"]
-    if src["incipit"]:
+    if src and src["incipit"]:
         title = src["section_title"] or src["section"]
         out += style.wrap(f"\"{src['incipit']}…\" ({title})", 4, first="  paragraph: ")
     sign = data["predicate_sign"] or "none"
@@ -472,10 +529,9 @@ def render_claim(data: JSON, style: Style) -> str:
     out.append("")
     out += _evidence_section(data, style)
     out.append("")
-    out.append(_assessment_line(data, style))
+    out += _assessment_lines(data, style)
     out += _citation_section(data, style)
-    if data["notes"]:
-        out += style.wrap(data["notes"], 2, first=style.bold("Notes") + ": ")
+    out += _notes_lines(data, style)
     return "\n".join(out) + "\n"
 
 
@@ -510,7 +566,9 @@ def study_data(corpus: Corpus, study: Study, bears: list[JSON] | None = None) ->
             if ref is not None else None
         ),
         "design": study.design,
-        "level": level_of_study(study),
+        "starts": start_of_study(study),
+        "pooled": pooled_data(study),
+        "verified": study.verified,
         "population": study.population,
         "n": study.n,
         "duration": study.duration,
@@ -540,9 +598,13 @@ def render_study(data: JSON, style: Style) -> str:
                 value = "; ".join(ref["authors"]) if name == "author" else fields[name]
                 out += style.wrap(value, 4, first=f"  {name}: ")
     out.append("")
-    level = data["level"] or "-"
-    out.append(f"  design: {data['design']} (level {level})")
-    for key in ("population", "n", "duration", "registration"):
+    design = data["design"]
+    if data["pooled"]:
+        pooled = data["pooled"]
+        n = f"{pooled['studies']} " if pooled["studies"] else ""
+        design += f" of {n}{'/'.join(pooled['designs'])} studies"
+    out.append(f"  design: {design} (evidence from it starts {data['starts']})")
+    for key in ("population", "n", "duration", "registration", "verified"):
         if data[key] is not None:
             out += style.wrap(str(data[key]), 4, first=f"  {key}: ")
     out += style.wrap(data["findings"], 4, first="  findings: ")
@@ -626,16 +688,17 @@ def render_paths(data: JSON, style: Style) -> str:
     out = style.wrap(head)
     for i, p in enumerate(data["paths"], 1):
         w = p["weakest"]
-        weak = f"{w['claim']} ({w['level'] or 'no level'}, {_status_text(w['status'], style)})"
+        weak = f"{w['claim']} (rated {w['rating']}, {_status_text(w['status'], style)})"
         out.append("")
         out.append(style.bold(f"{i}. net sign {p['sign']}") +
                    f" · {p['hops']} hop{'s' if p['hops'] != 1 else ''} · weakest link: {weak}")
         out.append(f"   {p['entities'][0]['label']}")
         for link, ent in zip(p["links"], p["entities"][1:], strict=False):
-            level = link["level"] or "-"
             mark = " ← weakest" if link["claim"] == w["claim"] else ""
+            curator = " (curator's link)" if link["origin"] == "curator" else ""
             out.append(style.dim(f"     ↓ {link['predicate']} ({link['sign'] or '?'})  "
-                                 f"{link['claim']}  [{link['status']}, {level}]{mark}"))
+                                 f"{link['claim']}{curator}  [{link['status']}, "
+                                 f"rated {link['rating']}]{mark}"))
             out.append(f"   {ent['label']}")
     if not data["total"] and data["predicates"] == "causal":
         out.append(style.dim("try --all to follow associational and structural claims too, "
@@ -650,8 +713,12 @@ def render_stats(data: JSON, style: Style) -> str:
     t = data["totals"]
     out = [style.bold("Totals") + ": " + ", ".join(f"{v} {k}" for k, v in t.items())]
     for key, title in (("entities_by_role", "Entities by role"),
-                       ("claims_by_status", "Claims by status"),
-                       ("claims_by_certainty", "Claims by certainty"),
+                       ("claims_by_kind", "Claims by kind"),
+                       ("claims_by_origin", "Claims by origin"),
+                       ("claims_by_status", "Claims by evidence status"),
+                       ("claims_by_rating", "Claims by evidence rating"),
+                       ("claims_by_citation_state", "Article claims by citation state"),
+                       ("claims_by_certainty", "Claims by stated certainty"),
                        ("claims_by_predicate", "Claims by predicate"),
                        ("evidence_by_stance", "Evidence lines by stance"),
                        ("evidence_by_design", "Evidence lines by study design"),

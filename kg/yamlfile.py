@@ -193,6 +193,26 @@ class _Converter:
         return data
 
 
+def plain_hint(text: str, line: int, problem: str) -> str | None:
+    """What a YAML parser's complaint most often means, in plain words, or None."""
+    lines = text.split("\n")  # as the parser counts lines (not splitlines: U+2028 is text)
+    here = lines[line - 1] if 0 < line <= len(lines) else ""
+    before = lines[line - 2] if 1 < line <= len(lines) + 1 else ""
+    if "\t" in here[: len(here) - len(here.lstrip())] or "\t" in before[
+            : len(before) - len(before.lstrip())] or "tab" in problem:
+        return ("this line is indented with a tab; YAML allows only spaces: replace each "
+                "tab with spaces (two per level, as in the rest of the file)")
+    if "mapping values are not allowed" in problem:
+        return ("a value holds ': ' (colon and space), or this line is indented deeper than "
+                "the key above it: quote the value (\"...\") or line the key up with its "
+                "neighbours")
+    if any(p in problem for p in ("expected <block end>", "did not find expected key",
+                                  "could not find expected ':'", "expected '-' indicator")):
+        return ("the indentation changes here: keys of one mapping must start in the same "
+                "column, and a list's items (- ...) must line up with each other")
+    return None
+
+
 def _node_mark(node: Any) -> Mark:
     m = node.start_mark
     return (m.line + 1, m.column + 1)
@@ -264,7 +284,7 @@ def load_yaml(raw: bytes, file: str) -> tuple[Any, list[Diagnostic]]:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or exc.context or "cannot parse"
         return None, [Diagnostic(file, line, col, "KG002", Severity.ERROR,
-                                 f"YAML syntax: {what}")]
+                                 f"YAML syntax: {what}", plain_hint(text, line, what))]
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
         line, col = 1, 1
         pos = getattr(exc, "position", None)

@@ -37,6 +37,8 @@ def claims_by_paragraph(corpus: Corpus) -> dict[tuple[str, int], list[str]]:
         (p.section, p.n): [] for p in corpus.article.paragraphs
     }
     for claim in corpus.claims.values():
+        if not claim.from_article or claim.source is None:  # a curator's claim
+            continue
         mapping.setdefault((claim.source.section, claim.source.paragraph), []).append(claim.id)
     return mapping
 

@@ -26,11 +26,13 @@ def findings(root: Path) -> set[tuple[str, str]]:
 def test_valid_corpus_findings() -> None:
     assert findings(VALID) == {
         # asserted, but its only study (an RCT) found no effect
-        ("overstated", "walking-raises-density"),
+        ("contradicted", "walking-raises-density"),
         # ...and the study the article cites for it does not support it
-        ("misattributed", "walking-raises-density"),
-        # asserted, supported only by a cell study
-        ("overstated", "hormone-x-raises-protein-p"),
+        ("miscited", "walking-raises-density"),
+        # asserted, supported only by a cell study (very low)
+        ("overreaching", "hormone-x-raises-protein-p"),
+        # asserted, supported by one cohort (low)
+        ("overreaching", "walking-lowers-fracture"),
         # no reference in the article
         ("uncited", "drug-d-lowers-hormone-x"),
         ("uncited", "hormone-x-raises-protein-p"),
@@ -43,60 +45,98 @@ def test_valid_corpus_summary_and_citation_errors() -> None:
     corpus, _ = load_corpus(VALID)
     a = audit(corpus)
     s = a.summary
-    assert (s.claims, s.supported, s.overstated, s.uncited, s.misattributed,
-            s.citation_errors) == (6, 2, 2, 4, 1, 1)
+    assert (s.claims, s.supported, s.citation_errors) == (6, 2, 1)
+    assert s.counts == {"contradicted": 1, "miscited": 1, "overreaching": 2,
+                        "unverifiable": 0, "uncited": 4}
+    assert s.statuses == {"supported": 2, "not-supported": 1, "no-evidence": 3}
     [e] = a.citation_errors
     assert (e.study, e.field, e.cited, e.actual) == ("alpha2020trial", "author", "Omega, O.",
                                                      "Alpha, Ann")
     assert e.cited_by == ("walking-raises-density",)
 
 
-def test_open_question_is_not_uncited_and_hedged_is_not_overstated(tmp_path: Path) -> None:
+def _edited(tmp_path: Path, *pairs: tuple[str, str]) -> Path:
     import shutil
 
     root = tmp_path / "c"
     shutil.copytree(VALID, root)
     mech = root / "claims" / "mechanism.yaml"
     text = mech.read_text(encoding="utf-8")
-    text = text.replace("statement: Drug D lowers hormone X.\n    subject: drug-d\n"
-                        "    predicate: decreases\n    object: hormone-x\n"
-                        "    certainty: asserted",
-                        "statement: Drug D lowers hormone X.\n    subject: drug-d\n"
-                        "    predicate: decreases\n    object: hormone-x\n"
-                        "    certainty: open-question")
-    text = text.replace("object: protein-p\n    certainty: asserted",
-                        "object: protein-p\n    certainty: suggested")
+    for old, new in pairs:
+        assert old in text
+        text = text.replace(old, new)
     mech.write_text(text, encoding="utf-8")
+    return root
+
+
+def test_a_question_is_not_uncited_and_hedged_is_not_overreaching(tmp_path: Path) -> None:
+    root = _edited(
+        tmp_path,
+        ("statement: Drug D lowers hormone X.\n    subject: drug-d\n"
+         "    predicate: decreases\n    object: hormone-x\n    certainty: asserted",
+         "statement: Drug D lowers hormone X.\n    subject: drug-d\n"
+         "    predicate: decreases\n    object: hormone-x\n    kind: question"),
+        ("object: protein-p\n    certainty: asserted",
+         "object: protein-p\n    certainty: suggested"))
     got = findings(root)
     assert ("uncited", "drug-d-lowers-hormone-x") not in got
-    assert ("overstated", "hormone-x-raises-protein-p") not in got
+    assert ("overreaching", "hormone-x-raises-protein-p") not in got
     assert ("uncited", "hormone-x-raises-protein-p") in got
 
 
-def test_findings_follow_the_article_order() -> None:
+def test_a_curators_claim_is_not_audited(tmp_path: Path) -> None:
+    root = _edited(
+        tmp_path,
+        ("    predicate: decreases\n    object: hormone-x\n    certainty: asserted\n"
+         "    source: {section: basics, paragraph: 1}\n",
+         "    predicate: decreases\n    object: hormone-x\n    certainty: asserted\n"
+         "    origin: curator\n    justification: the chain from drug D needs it\n"))
+    corpus, diags = validate(root)
+    assert diags == []
+    assert "drug-d-lowers-hormone-x" not in {f.claim for f in audit(corpus).findings}
+    assert audit(corpus).summary.claims == 5
+
+
+def test_only_keeps_the_named_categories_and_the_summary_counts_all() -> None:
     corpus, _ = load_corpus(VALID)
-    paras = [(f.section, f.paragraph) for f in audit(corpus).findings]
-    assert paras == sorted(paras)
+    a = audit(corpus, ("contradicted", "miscited"))
+    assert {f.category for f in a.findings} == {"contradicted", "miscited"}
+    assert a.citation_errors == ()
+    assert a.summary.counts["uncited"] == 4
+    assert audit(corpus, ("citation-errors",)).citation_errors != ()
+
+
+def test_findings_lead_with_the_most_serious() -> None:
+    corpus, _ = load_corpus(VALID)
+    cats = [f.category for f in audit(corpus).findings]
+    assert cats == sorted(cats, key=["contradicted", "miscited", "overreaching",
+                                     "unverifiable", "uncited"].index)
+    assert cats[0] == "contradicted"
 
 
 def test_renderers() -> None:
     corpus, _ = load_corpus(VALID)
     a = audit(corpus)
     text = render_text(a)
-    assert "Basics [basics]" in text and "¶2" in text
+    assert text.splitlines()[1].startswith("1 contradicted, 1 miscited, 2 overreaching, "
+                                           "0 unverifiable, 4 uncited; 1 citation errors")
+    assert "CONTRADICTED (1): stated as fact, but a study" in text
     assert "alpha2020trial (Alpha et al. 2020): author cited as 'Omega, O.'" in text
     md = render_markdown(a)
     assert md.startswith("# Article audit: A test article about drug D and bone\n")
     assert "| Alpha et al. 2020 (`alpha2020trial`) | author | Omega, O. | Alpha, Ann |  |" in md
-    assert "- **overstated** `walking-raises-density`" in md
+    assert "## Contradicted (1)" in md
+    assert ("- `walking-raises-density` (basics ¶2; asserted; evidence not-supported, "
+            "rated none)") in md
     doc = json.loads(render_json(a))
     assert doc == json.loads(json.dumps(to_dict(a)))
     assert doc["summary"]["supported_share"] == round(2 / 6, 4)
-    assert {f["category"] for f in doc["findings"]} == {"overstated", "uncited",
-                                                         "misattributed"}
-    assert set(doc["findings"][0]) == {"category", "claim", "statement", "certainty",
+    assert doc["summary"]["contradicted"] == 1
+    assert {f["category"] for f in doc["findings"]} == {"contradicted", "miscited",
+                                                         "overreaching", "uncited"}
+    assert set(doc["findings"][0]) == {"category", "claim", "statement", "certainty", "kind",
                                        "section", "section_title", "paragraph", "locator",
-                                       "status", "level", "reason", "studies"}
+                                       "status", "rating", "reason", "studies"}
 
 
 def test_cli_json_equals_library(runner: CliRunner) -> None:
@@ -149,19 +189,19 @@ def test_real_audit_names_the_known_problems() -> None:
     root = _real_corpus()
     corpus, _ = load_corpus(root)
     a = audit(corpus)
-    overstated = [f for f in a.findings if f.category in ("overstated", "misattributed")]
+    serious = [f for f in a.findings if f.category in ("contradicted", "miscited")]
 
     def named(study: str, *words: str) -> bool:
         return any(study in f.studies and all(w.lower() in (f.reason + f.statement).lower()
-                                              for w in words) for f in overstated)
+                                              for w in words) for f in serious)
 
     # the HOPE trial found no BMD difference
-    assert named("thomas2017exercise", "BMD", "null")
+    assert named("thomas2017exercise", "BMD", "no-effect")
     # Kwan: overall activity showed no association with fracture
-    assert named("kwan2021lifestyle", "overall", "null")
-    # magnesium and femoral-neck BMD: only a trend
+    assert named("kwan2021lifestyle", "overall", "no-effect")
+    # magnesium and femoral-neck BMD: only a trend, from the study the article cites
     assert any("magnesium" in f.claim and "femoral" in f.statement.lower()
-               for f in overstated)
+               for f in a.findings if f.category in ("miscited", "overreaching"))
     errors = {(e.study, e.field) for e in a.citation_errors}
     assert {("kwan2021lifestyle", "volume"), ("kwan2021lifestyle", "issue"),
             ("kwan2021lifestyle", "pages")} <= errors

@@ -194,7 +194,9 @@ def test_claim_node_and_plain_triple(valid_corpus: Path) -> None:
         (V + "certainty", N(V + "certainty-asserted")),
         (V + "sourceParagraph", N(B + "paragraph/basics-2")),
         (V + "articleCites", N(B + "study/delta2019cohort")),
-        (V + "evidenceLevel", N(V + "level-cohort")),
+        (V + "rating", N(V + "rating-low")),
+        (V + "claimKind", N(V + "claim-kind-effect")),
+        (V + "origin", N(V + "origin-article")),
         (V + "status", N(V + "status-supported")),
         # CiTO direction: the claim cites the paper as evidence, never the reverse
         (ns.CITO + "citesAsEvidence", N(B + "study/delta2019cohort")),
@@ -224,7 +226,7 @@ def test_evidence_line_and_statistics(valid_corpus: Path) -> None:
     assert ox.Triple(st, N(V + "value"), ox.Literal("2.42", datatype=dbl)) in g
     assert ox.Triple(st, N(V + "ciLower"), ox.Literal("1.34", datatype=dbl)) in g
     null_line = N(B + "evidence/walking-raises-density-1")
-    assert ox.Triple(null_line, N(V + "stance"), N(V + "stance-null")) in g
+    assert ox.Triple(null_line, N(V + "stance"), N(V + "stance-no-effect")) in g
     groups = {t.object for t in g if t.subject == N(B + "statistic/walking-raises-density-1-1")
               and t.predicate == N(V + "group")}
     assert len(groups) == 2
@@ -301,10 +303,12 @@ def test_every_kgv_term_is_defined_in_vocab_ttl(valid_corpus: Path) -> None:
     used = {term.value for t in graph_of(valid_corpus) for term in (t.predicate, t.object)
             if isinstance(term, ox.NamedNode) and term.value.startswith(V)}
     from kg import vocabulary as KV
-    from kg.evidence import LEVELS, STATUSES
+    from kg.evidence import RATINGS, STATUSES
     used |= {V + p for p in KV.PREDICATES} | {V + "design-" + d for d in KV.DESIGNS}
     used |= {V + "stance-" + s for s in KV.STANCES} | {V + "kind-" + k for k in KV.KINDS}
-    used |= {V + "status-" + s for s in STATUSES} | {V + "level-" + lv for lv, _ in LEVELS}
+    used |= {V + "status-" + s for s in STATUSES} | {V + "rating-" + r for r in RATINGS}
+    used |= {V + "claim-kind-" + k for k in KV.CLAIM_KINDS}
+    used |= {V + "origin-" + o for o in KV.ORIGINS}
     used |= {V + "measure-" + m for m in KV.MEASURES}
     assert used - defined == set()
     assert defined - labelled == {B + "vocab"} - labelled  # the ontology header may lack one

@@ -113,11 +113,42 @@ def test_direct_contradiction_not_reported(add_claims: Callable[..., Path],
     assert codes(root) == []
 
 
-def test_same_sign_and_zero_sign_are_no_contradiction(add_claims: Callable[..., Path]) -> None:
-    root = add_claims(
-        claim_yaml("drug-d-also-lowers-x", "drug-d", "decreases", "hormone-x"),
-        claim_yaml("drug-d-no-effect-x", "drug-d", "no-effect-on", "hormone-x"),
-    )
+def test_same_sign_is_no_contradiction(add_claims: Callable[..., Path]) -> None:
+    root = add_claims(claim_yaml("drug-d-also-lowers-x", "drug-d", "decreases", "hormone-x"))
+    assert codes(root) == []
+
+
+# -- KG607 ---------------------------------------------------------------------------------------
+
+
+def test_an_effect_and_no_effect_on_the_same_pair_is_kg607(
+        add_claims: Callable[..., Path]) -> None:
+    root = add_claims(claim_yaml("drug-d-no-effect-x", "drug-d", "no-effect-on", "hormone-x"))
+    [d] = only(root, "KG607")
+    assert (d.file, d.line) == ("claims/zz-extra.yaml", 5)
+    assert "'drug-d-no-effect-x'" in d.message and "'drug-d-lowers-hormone-x'" in d.message
+    assert [c[3] for c in codes(root)] == ["KG607"]
+
+
+def test_no_effect_in_another_population_is_no_kg607(add_claims: Callable[..., Path]) -> None:
+    # walking-raises-density is about adults on drug D
+    root = add_claims(claim_yaml("walking-no-effect-density", "walking", "no-effect-on",
+                                 "bone-density", population="children"))
+    assert codes(root) == []
+    root = add_claims(claim_yaml("walking-no-effect-density", "walking", "no-effect-on",
+                                 "bone-density", population="adults on drug D"))
+    assert [c[3] for c in codes(root)] == ["KG607"]
+
+
+def test_no_association_does_not_deny_a_causal_effect(add_claims: Callable[..., Path]) -> None:
+    root = add_claims(claim_yaml("drug-d-not-with-x", "drug-d", "not-associated-with",
+                                 "hormone-x"))
+    assert codes(root) == []
+
+
+def test_an_acknowledged_pair_is_no_kg607(add_claims: Callable[..., Path]) -> None:
+    root = add_claims(claim_yaml("drug-d-no-effect-x", "drug-d", "no-effect-on", "hormone-x")
+                      + "    acknowledges: [{claim: drug-d-lowers-hormone-x, reason: dose}]\n")
     assert codes(root) == []
 
 
@@ -232,7 +263,7 @@ def test_planted_contradiction_in_a_copy_of_the_real_corpus(tmp_path: Path) -> N
     dest = tmp_path / "real"
     shutil.copytree(src / "claims", dest / "claims")
     shutil.copyfile(src / "references.bib", dest / "references.bib")
-    para = next(iter(corpus.claims.values())).source
+    para = next(c.source for c in corpus.claims.values() if c.source is not None)
     (dest / "claims" / "zz-planted.yaml").write_text(
         "claims:\n  - id: planted-contradiction\n    statement: Planted.\n"
         f"    subject: {first.source}\n    predicate: {wrong}\n    object: {second.target}\n"
@@ -285,8 +316,8 @@ def test_unsupported_claim_nothing_rests_on_is_quiet(valid_corpus: Path) -> None
 
 def test_supported_link_is_quiet(valid_corpus: Path) -> None:
     ex = valid_corpus / "claims" / "exercise.yaml"
-    ex.write_text(ex.read_text(encoding="utf-8").replace("stance: null", "stance: supports", 1),
-                  encoding="utf-8")
+    text = ex.read_text(encoding="utf-8")
+    ex.write_text(text.replace("stance: no-effect", "stance: supports", 1), encoding="utf-8")
     (valid_corpus / "claims" / "zz-extra.yaml").write_text(
         "claims:\n" + claim_yaml("density-lowers-fracture", "bone-density", "decreases",
                                  "fracture"), encoding="utf-8")

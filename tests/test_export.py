@@ -137,9 +137,11 @@ def test_kgx_edges_keep_evidence_stance_and_qualifiers(
     assert next(n for n in nodes if n["id"] == "KGBONE:protein-p")["category"] == "biolink:Protein"
     e = edges["KGBONE:walking-raises-density"]
     assert (e["predicate"], e["object_direction_qualifier"]) == ("biolink:affects", "increased")
-    assert e["kg_evidence_stances"] == "null" and e["kg_evidence_studies"] == "alpha2020trial"
+    assert e["kg_evidence_stances"] == "no-effect" and e["kg_evidence_studies"] == "alpha2020trial"
     assert e["kg_population"] == "adults on drug D"
-    assert e["publications"] == "PMID:11111111" and e["has_evidence"] == "ECO:0000180"
+    # publications are supporting studies only: alpha2020trial found no effect
+    assert e["publications"] == "" and e["has_evidence"] == "ECO:0000180"
+    assert edges["KGBONE:walking-lowers-fracture"]["publications"] == "doi:10.9999/test.0002"
     assert not any("positively_regulates" in x["predicate"] for x in edges.values())
 
 

@@ -70,7 +70,7 @@ def test_generated_corpus_has_the_shape_of_a_real_one(corpus: Path) -> None:
     assert {e.role for e in loaded.entities.values()} == {"intervention", "exposure",
                                                          "mechanism", "outcome"}
     stances = Counter(ev.stance for c in claims for ev in c.evidence)
-    assert set(stances) == {"supports", "mixed", "null", "contradicts"}
+    assert set(stances) == {"supports", "mixed", "no-effect", "contradicts"}
     assert all(1 <= len(c.evidence) <= 3 for c in claims)
     assert any(ev.statistics for c in claims for ev in c.evidence)
     topic_files = {c.span.file for c in claims}

@@ -32,10 +32,11 @@ CASES: list[tuple[str, str, list[str], int]] = [
     ("claims-about-synonym", "valid", ["claims", "--about", "BMD"], 0),
     ("claims-about-object", "questions", ["claims", "--about", "protein P", "--as", "object"], 0),
     ("claims-study", "questions", ["claims", "--study", "beta2021meta"], 0),
-    ("claims-status", "questions", ["claims", "--status", "mixed", "--status", "contested"], 0),
+    ("claims-status", "questions",
+     ["claims", "--status", "not-supported", "--status", "contested"], 0),
     ("claims-certainty-role", "questions",
      ["claims", "--certainty", "asserted", "--role", "intervention", "--as", "subject"], 0),
-    ("claims-none", "valid", ["claims", "--status", "established"], 1),
+    ("claims-none", "valid", ["claims", "--rating", "high"], 1),
     ("claims-unknown-entity", "valid", ["claims", "--about", "hormone Y"], 1),
     ("claims-unknown-study", "valid", ["claims", "--study", "alpha2020"], 1),
     ("claims-ambiguous", "questions", ["claims", "--about", "pa"], 2),
@@ -115,9 +116,10 @@ def test_null_result_is_shown(corpora: dict[str, Path]) -> None:
     """Asking whether walking raises density shows the null trial, with its numbers."""
     _, out, _ = run(corpora["valid"], ["studies", "does", "walking", "raise", "bone", "density"])
     assert "→  walking-raises-density" in out
-    assert "Null (no effect found) (1)" in out
+    assert "No effect found (1)" in out
     assert "p = 0.37" in out
-    assert "Status: unsupported" in out
+    assert "Rating: none   Status: not-supported   Citation: miscited" in out
+    assert "no supporting line: the studies found no effect" in out
 
 
 def test_no_colour_when_not_a_tty(corpora: dict[str, Path]) -> None:

@@ -90,7 +90,10 @@ def test_filter_claims(questions: Corpus) -> None:
     # a study bears on a claim through evidence or article_cites
     assert ids(filter_claims(questions, study="delta2019cohort")) == [
         "walking-lowers-fracture", "exercise-raises-density"]
-    assert ids(filter_claims(questions, statuses=("contested",))) == ["exercise-lowers-protein-p"]
+    assert ids(filter_claims(questions, statuses=("contested",))) == [
+        "exercise-lowers-protein-p", "exercise-raises-density"]
+    assert ids(filter_claims(questions, ratings=("moderate",))) == [
+        "exercise-lowers-protein-p", "exercise-raises-density"]
     assert ids(filter_claims(questions, roles=("exposure",))) == ["drug-d-lowers-hormone-x"]
     assert filter_claims(questions, roles=("exposure",), position="object") == []
 
@@ -218,9 +221,10 @@ def test_stats_counts(questions: Corpus) -> None:
     s = corpus_stats(questions)
     assert s["totals"] == {"entities": 9, "claims": 11, "evidence lines": 7, "studies": 5,
                            "references": 5}
-    assert s["claims_by_status"] == {"established": 0, "supported": 2, "mixed": 1,
-                                     "contested": 1, "unsupported": 1, "uncited": 6}
-    assert s["evidence_by_stance"] == {"supports": 4, "mixed": 1, "null": 1, "contradicts": 1}
+    assert s["claims_by_status"] == {"supported": 2, "contested": 2, "not-supported": 1,
+                                     "contradicted": 0, "no-evidence": 6}
+    assert s["evidence_by_stance"] == {"supports": 4, "mixed": 1, "no-effect": 1,
+                                       "contradicts": 1}
     assert sum(s["entities_by_role"].values()) == 9
 
 

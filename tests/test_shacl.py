@@ -76,7 +76,8 @@ def _drop(p: str, s: URIRef = CLAIM) -> list[Change]:
 
 BREAKS: dict[str, tuple[list[Change], str]] = {
     "claim without statement": (_drop(str(RDFS.label)), "MinCount"),
-    "claim without certainty": (_drop(V + "certainty"), "MinCount"),
+    "claim without its kind": (_drop(V + "claimKind"), "MinCount"),
+    "claim without a rating": (_drop(V + "rating"), "MinCount"),
     "claim without its plain triple": (
         [("remove", (URIRef(B + "entity/walking"), URIRef(V + "inversely-associated-with"),
                      URIRef(B + "entity/fracture")))], "SPARQL"),

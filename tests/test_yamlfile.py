@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from kg.yamlfile import PosDict, PosList, load_yaml
 
 
@@ -63,3 +65,14 @@ def test_unhashable_key() -> None:
 
 def test_second_document_is_an_error() -> None:
     assert codes(b"a: 1\n---\nb: 2\n") == [(2, 1, "KG002")]
+
+
+@pytest.mark.parametrize(("text", "line", "words"), [
+    ("claims:\n  - id: a\n\tstatement: x\n", 3, "indented with a tab"),
+    ("claims:\n  - id: a\n    statement: x\n      subject: y\n", 4, "quote the value"),
+    ("claims:\n  - id: a\n    statement: x\n   subject: y\n", 4, "indentation changes here"),
+])
+def test_syntax_errors_get_a_plain_hint(text: str, line: int, words: str) -> None:
+    _, diags = load_yaml(text.encode(), "f.yaml")
+    assert [(d.code, d.line) for d in diags] == [("KG002", line)]
+    assert words in (diags[0].hint or "")

@@ -19,8 +19,8 @@ KG602 chain contradiction
     links, pruned by the (entity, sign) states within two links of the other end, so it
     stays near linear in the number of claims on graphs of the shape a corpus has.
 KG603 evidence against a link (info)
-    A claim whose evidence is all null or contradicting (status ``unsupported``, or
-    ``contested`` with no supporting line) while another claim depends on it. A causal
+    A claim with no supporting line and a study that found no effect or the opposite
+    (status ``not-supported`` or ``contradicted``) while another claim depends on it. A causal
     ``+``/``-`` claim X -> Y is *depended on* by another signed claim A -> C (causal or
     associational, not superseded) when a chain of two to four causal links
     A ->...-> X -> Y ->...-> C through it connects A to C: the chain is how A would act on
@@ -37,6 +37,11 @@ KG604 contradictory cycle
     Skipped when two claims in the cycle are linked by ``acknowledges`` (say why the
     feedback loop stands). Parallel claims between the same two entities make separate
     cycles (at most 64 per loop of entities are examined).
+KG607 effect and no effect
+    A claim of no effect (``no-effect-on``, ``not-associated-with``: sign ``0``) and a
+    claim of the same mode (causal, or associational) on the same subject and object
+    whose sign is not ``0``, in overlapping context (as for KG601). Reported at the claim
+    of no effect, naming the other; skipped when either acknowledges the other.
 KG605 orphan entity (warning)
     An entity that no claim names as subject or object.
 KG606 orphan study (warning)
@@ -45,7 +50,8 @@ KG606 orphan study (warning)
     evidence line uses is *not* an orphan: its record carries the citation (and any
     ``citation_issues``) that `kg audit` reports, and the audit lists each claim citing it
     without a supporting line from it as misattributed.
-Claims with an unknown entity (KG202) or roles their predicate does not fit (KG501) take no
+Only claims of kind ``effect`` take part in KG601-KG604 and KG607. Claims with an unknown
+entity (KG202) or roles their predicate does not fit (KG501) take no
 part in KG601-KG604: fix those errors first. Orphans are not reported while any entity,
 study or claim failed to load, since a claim that failed to load may be the one that uses
 them; nor is a study with no BibTeX entry (KG205).
@@ -130,7 +136,7 @@ def _live(corpus: Corpus) -> list[Claim]:
     """Claims that take part in reasoning: not superseded, and free of the errors KG202 and
     KG501 report (an unknown entity, or roles the predicate does not fit)."""
     return [c for c in corpus.claims.values()
-            if not c.superseded_by and _well_formed(corpus, c)]
+            if not c.superseded_by and c.kind == "effect" and _well_formed(corpus, c)]
 
 
 def _links(claims: list[Claim]) -> list[Link]:
@@ -174,6 +180,35 @@ def _direct(corpus: Corpus, claims: list[Claim], acks: set[frozenset[str]]) -> I
                     "correct one of them, qualify them (population, context, dose, duration), "
                     f"set superseded_by on the older one, or add `acknowledges: [{{claim: "
                     f"{earlier.id}, reason: ...}}]` saying why both stand",
+                )
+
+
+# -- KG607 -------------------------------------------------------------------------------------
+
+
+def _effect_and_none(corpus: Corpus, claims: list[Claim],
+                     acks: set[frozenset[str]]) -> Iterator[Diagnostic]:
+    """A claim of no effect against a signed claim of the same mode on the same pair."""
+    groups: dict[tuple[str, str, str], list[Claim]] = {}
+    for c in claims:
+        pred = PREDICATES[c.predicate]
+        if pred.mode in ("causal", "associational"):
+            groups.setdefault((c.subject, c.object, pred.mode), []).append(c)
+    order = {cid: i for i, cid in enumerate(corpus.claims)}
+    for group in groups.values():
+        nones = [c for c in group if _sign(c) == "0"]
+        effects = [c for c in group if _sign(c) != "0"]
+        for none in sorted(nones, key=lambda c: order[c.id]):
+            for effect in sorted(effects, key=lambda c: order[c.id]):
+                if not _overlap(none, effect) or frozenset((none.id, effect.id)) in acks:
+                    continue
+                span = none.field_spans.get("predicate", none.span)
+                yield _diag(
+                    span, "KG607", Severity.ERROR,
+                    f"claim '{none.id}' ({_describe(none)}) denies the effect claim "
+                    f"'{effect.id}' states ({_describe(effect)}) at {effect.span}",
+                    "give each claim its population or context, correct one of them, or add "
+                    f"`acknowledges: [{{claim: {effect.id}, reason: ...}}]`",
                 )
 
 
@@ -362,8 +397,7 @@ def _weak_links(corpus: Corpus, claims: list[Claim], links: list[Link],
         if not claim.evidence:
             continue
         status = assess(claim, corpus.studies).status
-        has_support = any(ev.stance == "supports" for ev in claim.evidence)
-        if not (status == "unsupported" or (status == "contested" and not has_support)):
+        if status not in ("not-supported", "contradicted"):
             continue
         before = _paths(graph, link.source, MAX_HOPS - 1, backward=True, avoid=link.claim)
         after = _paths(graph, link.target, MAX_HOPS - 1, backward=False, avoid=link.claim)
@@ -378,7 +412,7 @@ def _weak_links(corpus: Corpus, claims: list[Claim], links: list[Link],
         )
         extra = len(deps) - MAX_CHAINS_SHOWN
         more = f" (and {extra} more)" if extra > 0 else ""
-        what = ("only null evidence" if status == "unsupported"
+        what = ("evidence of no effect and none in support" if status == "not-supported"
                 else "contradicting evidence and none in support")
         yield _diag(
             claim.span, "KG603", Severity.INFO,
@@ -500,6 +534,7 @@ def check(corpus: Corpus) -> Iterator[Diagnostic]:
     claims = _live(corpus)
     links = _links(claims)
     yield from _direct(corpus, claims, acks)
+    yield from _effect_and_none(corpus, claims, acks)
     yield from _chains(corpus, links, acks)
     yield from _weak_links(corpus, claims, links, acks)
     yield from _cycles(corpus, links, acks)

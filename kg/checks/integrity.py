@@ -39,8 +39,10 @@ def check(corpus: Corpus) -> Iterator[Diagnostic]:
     )
     sections = {p.section for p in corpus.article.paragraphs} if corpus.article else set()
     for claim in corpus.claims.values():
-        for role in ("subject", "object"):
+        for role in ("subject", "object", "outcome"):
             eid = getattr(claim, role)
+            if eid is None:
+                continue
             if eid not in known_entities and eid not in corpus.invalid:
                 yield _err(claim.field_spans.get(role, claim.span), "KG202",
                            f"unknown entity '{eid}' as {role} of claim '{claim.id}'",
@@ -48,6 +50,11 @@ def check(corpus: Corpus) -> Iterator[Diagnostic]:
         for key, span in zip(claim.article_cites, claim.cite_spans, strict=False):
             if key not in known_refs and key not in corpus.invalid:
                 yield _err(span, "KG203", f"unknown reference key '{key}' in article_cites",
+                           did_you_mean(key, refs) or "add the entry to references.bib")
+        for key in claim.recommended_by:
+            if key not in known_refs and key not in corpus.invalid:
+                yield _err(claim.span, "KG203", f"unknown reference key '{key}' in "
+                                                f"recommended_by of claim '{claim.id}'",
                            did_you_mean(key, refs) or "add the entry to references.bib")
         for ev in claim.evidence:
             span = ev.study_span or ev.span
@@ -68,8 +75,8 @@ def check(corpus: Corpus) -> Iterator[Diagnostic]:
             if ack.claim not in corpus.claims and ack.claim not in corpus.invalid:
                 yield _err(ack.span, "KG206", f"unknown claim '{ack.claim}' in acknowledges",
                            did_you_mean(ack.claim, corpus.claims))
-        if paragraphs is not None:
-            src = claim.source
+        src = claim.source
+        if paragraphs is not None and src is not None:
             if (src.section, src.paragraph) not in paragraphs:
                 hint = (did_you_mean(src.section, sections) if src.section not in sections
                         else None)

@@ -1,4 +1,5 @@
-"""Type rules: a predicate may only link entities of the roles it fits (KG501).
+"""Type rules: a predicate may only link entities of the roles it fits (KG501); a study
+that found no effect supports a claim of no effect (KG502).
 
 The allowed roles of each predicate are in kg/vocabulary.py and docs/format.md.
 """
@@ -15,6 +16,15 @@ from kg.vocabulary import PREDICATES
 def check(corpus: Corpus) -> Iterator[Diagnostic]:
     for claim in corpus.claims.values():
         pred = PREDICATES[claim.predicate]
+        if pred.sign == "0":
+            for ev in claim.evidence:
+                if ev.stance == "no-effect":
+                    yield Diagnostic(
+                        ev.span.file, ev.span.line, ev.span.column, "KG502",
+                        Severity.WARNING,
+                        f"a study that found no effect supports claim '{claim.id}', which "
+                        f"states no effect ({claim.predicate})",
+                        "write 'stance: supports'")
         for position, eid, allowed in (
             ("subject", claim.subject, pred.subject_roles),
             ("object", claim.object, pred.object_roles),

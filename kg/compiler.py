@@ -148,7 +148,9 @@ class _Terms:
         self.prefLabel = p(ns.SKOS + "prefLabel")
         self.altLabel = p(ns.SKOS + "altLabel")
         self.definition = p(ns.SKOS + "definition")
-        self.exactMatch = p(ns.SKOS + "exactMatch")
+        self.closeMatch = p(ns.SKOS + "closeMatch")
+        self.relatedMatch = p(ns.SKOS + "relatedMatch")
+        self.hasDbXref = p(ns.OIO + "hasDbXref")
         self.identifier = p(ns.DCTERMS + "identifier")
         self.title = p(ns.DCTERMS + "title")
         self.creator = p(ns.DCTERMS + "creator")
@@ -236,10 +238,28 @@ def role_class(role: str) -> str:
     return role.capitalize()
 
 
-#: Claim kinds whose subject-predicate-object is written as a plain triple: they state a
+#: Claim kinds whose subject-predicate-object can be written as a plain triple: they state a
 #: relation between the two entities. A recommendation, an effect modification (a relation
 #: of three entities) and an open question are written only as the claim node.
 ASSERTED_KINDS = ("effect", "classification")
+QUALIFIERS = ("population", "context", "dose", "duration")
+
+
+def asserted(claim: Claim, status: str) -> bool:
+    """Whether the graph states the claim as a plain triple (docs/rdf.md, "What the graph
+    asserts"): an effect or classification, not a hypothesis, with no qualifier the triple
+    would lose, whose evidence supports it. Everything else is only its claim node."""
+    return (claim.kind in ASSERTED_KINDS and claim.certainty != "hypothesized"
+            and status == "supported" and not claim.superseded_by
+            and not any(getattr(claim, q) for q in QUALIFIERS))
+
+
+def mapping_relation(kind: str, curie: str) -> str:
+    """``related`` for a gene record named by an entity that is not a gene (a protein is
+    the gene's product, not the gene); ``close`` otherwise (skos:closeMatch is not
+    transitive, so two xrefs of one entity are never made one thing)."""
+    prefix = curie.split(":", 1)[0].upper()
+    return "related" if prefix in ns.GENE_PREFIXES and kind != "gene" else "close"
 
 
 def concept(scheme: str, value: str) -> str:
@@ -339,15 +359,22 @@ class _Compiler:
         _text(b, t.definition, e.description, lit)
         for curie in e.xrefs:
             iri = xref_iri(curie)
+            literal = lit(curie)
+            if (t.hasDbXref, literal) not in once:
+                once.add((t.hasDbXref, literal))
+                b += (t.hasDbXref, literal)
             if iri:
                 o = t.ext(iri)
-                if (t.exactMatch, o) not in once:
-                    once.add((t.exactMatch, o))
-                    b += (t.exactMatch, o)
+                relation = (t.relatedMatch if mapping_relation(e.kind, curie) == "related"
+                            else t.closeMatch)
+                if (relation, o) not in once:
+                    once.add((relation, o))
+                    b += (relation, o)
 
     # --- claims ------------------------------------------------------------------------
 
-    def claim(self, g: _Sink, claim: Claim, assertions: list[Assertion] | None) -> None:
+    def claim(self, g: _Sink, claim: Claim, assertions: list[Assertion] | None,
+              ratings: bool = True) -> None:
         """The claim node and the plain triple (the assertion): into ``g``, or the plain
         triple into ``assertions`` when given."""
         t = self.t
@@ -357,7 +384,8 @@ class _Compiler:
         subj_iri, subj = t.node("entity", claim.subject)
         obj = t.node("entity", claim.object)[1]
         pred = k(claim.predicate)
-        if claim.kind in ASSERTED_KINDS:
+        a = assess(claim, self.c.studies)
+        if asserted(claim, a.status):
             if assertions is None:
                 g.at(subj_iri, subj).extend((pred, obj))
             else:
@@ -392,9 +420,9 @@ class _Compiler:
             if o not in seen:
                 seen.add(o)
                 b += (k("articleCites"), o)
-        a = assess(claim, self.c.studies)
-        b += (k("rating"), k(concept("rating", a.rating)),
-              k("status"), k(concept("status", a.status)))
+        if ratings:
+            b += (k("rating"), k(concept("rating", a.rating)),
+                  k("status"), k(concept("status", a.status)))
         if claim.superseded_by:
             b += (k("supersededBy"), t.node("claim", claim.superseded_by)[1])
         for i, ack in enumerate(claim.acknowledges, 1):
@@ -729,7 +757,7 @@ class _Compiler:
             [pubinfo, t.type, t.np_PublicationInfo],
         ])]
         a = _Sink()
-        self.claim(a, claim, None)
+        self.claim(a, claim, None, ratings=False)  # computed ratings go in pubinfo
         out.append(_graph(assertion, a.sorted_blocks()[1]))
         p = _Sink()
         self.evidence(p, claim)
@@ -746,9 +774,14 @@ class _Compiler:
                 pb += (t.wasDerivedFrom, study)
         pb += (t.wasAttributedTo, agent)
         out.append(_graph(provenance, p.sorted_blocks()[1]))
+        k = t.K.__getitem__
+        rated = assess(claim, self.c.studies)
         out.append(_graph(pubinfo, [[np_text, t.creator, agent,
                                      t.label, t.lit(f"nanopublication of claim {cid}"),
-                                     t.source, t.node("claim", cid)[1]]]))
+                                     t.source, t.node("claim", cid)[1]],
+                                    [t.node("claim", cid)[1],
+                                     k("rating"), k(concept("rating", rated.rating)),
+                                     k("status"), k(concept("status", rated.status))]]))
         return "".join(out)
 
 

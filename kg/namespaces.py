@@ -27,6 +27,7 @@ BIOLINK = "https://w3id.org/biolink/vocab/"
 OBO = "http://purl.obolibrary.org/obo/"
 MESH = "http://id.nlm.nih.gov/mesh/"
 DOI = "https://doi.org/"
+OIO = "http://www.geneontology.org/formats/oboInOwl#"
 
 #: The vocabulary of our own terms, relative to the base IRI.
 VOCAB_PATH = "vocab#"
@@ -54,7 +55,13 @@ STANDARD_PREFIXES: dict[str, str] = {
     "biolink": BIOLINK,
     "obo": OBO,
     "mesh": MESH,
+    "oio": OIO,
 }
+
+#: Xref prefixes whose records are genes. An entity of another kind (a protein, an enzyme,
+#: a hormone) is the gene's product, not the gene: it gets skos:relatedMatch to such a
+#: record, never a match that would make the two one thing.
+GENE_PREFIXES: frozenset[str] = frozenset({"HGNC", "NCBIGENE", "ENSEMBL", "MGI", "RGD"})
 
 #: Folders of minted IRIs: ``<base><folder>/<local>``; each gets a prefix in Turtle.
 FOLDERS: tuple[str, ...] = (

@@ -73,3 +73,16 @@ def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
             "intended, regenerate with `KG_UPDATE_GOLDEN=1 pytest` and review the diff")
 
     return check
+
+
+#: Lines a test wants shown in the run's summary (the evidence coverage figure).
+REPORT = pytest.StashKey[list[str]]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[REPORT] = []
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    for line in terminalreporter.config.stash.get(REPORT, []):
+        terminalreporter.write_line(line)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import REPORT
 
 from kg.corpus import load_corpus
 from kg.model import Corpus
@@ -78,3 +79,29 @@ def test_every_paragraph_is_in_the_article_in_order(corpus: Corpus) -> None:
         later = [s for s in starts.values() if s > starts[p.section]]
         assert not later or found < min(later), f"{p.section} ¶{p.n} is in another section"
         position[p.section] = found
+
+
+#: The share of the article's claims that must carry an evidence line from a verified study
+#: (issue "Evidence depth"); the run's summary prints the figure.
+EVIDENCE_FLOOR = 0.75
+
+
+def test_most_article_claims_carry_evidence_from_a_verified_study(
+        corpus: Corpus, request: pytest.FixtureRequest) -> None:
+    stating = [c for c in corpus.claims.values()
+               if c.from_article and c.kind != "question" and not c.superseded_by]
+    verified = {k for k, s in corpus.studies.items() if s.verified}
+    covered = [c for c in stating if any(ev.study in verified for ev in c.evidence)]
+    share = len(covered) / len(stating)
+    request.config.stash[REPORT].append(
+        f"evidence coverage: {len(covered)} of {len(stating)} article claims ({share:.1%}) "
+        "carry an evidence line from a verified study")
+    assert share >= EVIDENCE_FLOOR, f"{share:.1%} is under {EVIDENCE_FLOOR:.0%}"
+
+
+def test_every_study_is_verified_and_identified(corpus: Corpus) -> None:
+    unverified = sorted(k for k, s in corpus.studies.items() if not s.verified)
+    assert unverified == []
+    unidentified = sorted(k for k in corpus.studies if k in corpus.references
+                          and not (corpus.references[k].doi or corpus.references[k].pmid))
+    assert unidentified == []

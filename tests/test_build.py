@@ -184,7 +184,9 @@ def test_claim_node_and_plain_triple(valid_corpus: Path) -> None:
     g = graph_of(valid_corpus)
     claim = N(B + "claim/walking-lowers-fracture")
     walking, fracture = N(B + "entity/walking"), N(B + "entity/fracture")
-    assert ox.Triple(walking, N(V + "inversely-associated-with"), fracture) in g
+    # supported, but about adults on drug D: the plain triple would lose the population,
+    # so only the claim node states it
+    assert ox.Triple(walking, N(V + "inversely-associated-with"), fracture) not in g
     pairs: list[tuple[str, Obj]] = [
         (ns.RDF + "subject", walking),
         (ns.RDF + "predicate", N(V + "inversely-associated-with")),
@@ -205,6 +207,45 @@ def test_claim_node_and_plain_triple(valid_corpus: Path) -> None:
         assert ox.Triple(claim, N(p), o) in g, p
     assert not any(iri(t.subject).startswith(B + "study/") and
                    t.predicate.value.startswith(ns.CITO) for t in g)
+
+
+ASSERTION_CASES = [
+    # (claim id, its plain triple, asserted?)
+    ("hormone-x-raises-protein-p", ("hormone-x", "increases", "protein-p"), True),
+    ("walking-raises-density", ("walking", "increases", "bone-density"), False),  # no effect
+    ("drug-d-lowers-hormone-x", ("drug-d", "decreases", "hormone-x"), False),  # no evidence
+]
+
+
+@pytest.mark.parametrize(("cid", "triple", "expected"), ASSERTION_CASES)
+def test_only_supported_unqualified_claims_are_asserted(valid_corpus: Path, cid: str,
+                                                        triple: tuple[str, str, str],
+                                                        expected: bool) -> None:
+    g = graph_of(valid_corpus)
+    s, p, o = triple
+    t = ox.Triple(N(B + "entity/" + s), N(V + p), N(B + "entity/" + o))
+    assert (t in g) is expected
+    assert ox.Triple(N(B + "claim/" + cid), N(ns.RDF + "subject"), N(B + "entity/" + s)) in g
+
+
+@pytest.mark.parametrize(("edit", "why"), [
+    ("    certainty: hypothesized\n", "a hypothesis"),
+    ("    kind: question\n", "an open question"),
+    ("    population: children\n", "a subgroup"),
+])
+def test_hypotheses_questions_and_subgroups_are_never_asserted(valid_corpus: Path, edit: str,
+                                                               why: str) -> None:
+    mech = valid_corpus / "claims" / "mechanism.yaml"
+    text = mech.read_text(encoding="utf-8")
+    block = "    object: protein-p\n    certainty: asserted\n"
+    assert block in text
+    new = "    object: protein-p\n" + (edit if "certainty" in edit else
+                                        edit + ("" if "question" in edit
+                                                else "    certainty: asserted\n"))
+    mech.write_text(text.replace(block, new, 1), encoding="utf-8")
+    g = graph_of(valid_corpus)
+    t = ox.Triple(N(B + "entity/hormone-x"), N(V + "increases"), N(B + "entity/protein-p"))
+    assert t not in g, why
 
 
 def test_evidence_line_and_statistics(valid_corpus: Path) -> None:
@@ -286,13 +327,16 @@ def test_entities_labels_roles_and_xrefs(valid_corpus: Path) -> None:
         (ns.RDFS + "label", ox.Literal("protein P")),
         (ns.SKOS + "altLabel", ox.Literal("PP")),
         (V + "kind", N(V + "kind-protein")),
-        (ns.SKOS + "exactMatch", N("http://identifiers.org/hgnc/11926")),
-        (ns.SKOS + "exactMatch", N("http://purl.uniprot.org/uniprot/O14788")),
+        # a protein is its gene's product, not the gene: related, never exact
+        (ns.SKOS + "relatedMatch", N("http://identifiers.org/hgnc/11926")),
+        (ns.SKOS + "closeMatch", N("http://purl.uniprot.org/uniprot/O14788")),
+        (ns.OIO + "hasDbXref", ox.Literal("HGNC:11926")),
     ]
     for pred, o in pairs:
         assert ox.Triple(p, N(pred), o) in g, pred
-    assert ox.Triple(N(B + "entity/hormone-x"), N(ns.SKOS + "exactMatch"),
+    assert ox.Triple(N(B + "entity/hormone-x"), N(ns.SKOS + "closeMatch"),
                      N("http://purl.obolibrary.org/obo/CHEBI_50114")) in g
+    assert not [t for t in g if t.predicate == N(ns.SKOS + "exactMatch")]
 
 
 def test_every_kgv_term_is_defined_in_vocab_ttl(valid_corpus: Path) -> None:
@@ -353,13 +397,17 @@ def test_worked_example_in_docs_is_what_kg_builds(valid_corpus: Path) -> None:
 
 def test_two_claims_stating_one_triple_write_it_once(valid_corpus: Path) -> None:
     restated = """claims:
-  - id: walking-raises-density-again
-    statement: Walking raises bone mineral density, as the article says a second time.
-    subject: walking
+  - id: hormone-x-raises-protein-p-again
+    statement: Hormone X raises protein P, as the article says a second time.
+    subject: hormone-x
     predicate: increases
-    object: bone-density
+    object: protein-p
     certainty: asserted
-    source: {section: basics, paragraph: 2}
+    source: {section: basics, paragraph: 1}
+    evidence:
+      - study: zeta2018cells
+        stance: supports
+        finding: Hormone X raised protein P about threefold.
 """
     (valid_corpus / "claims" / "restated.yaml").write_text(restated, encoding="utf-8")
     graph = build(valid_corpus).graph
@@ -368,6 +416,6 @@ def test_two_claims_stating_one_triple_write_it_once(valid_corpus: Path) -> None
     store.bulk_load(graph.turtle(), format=ox.RdfFormat.TURTLE)
     assert graph.triples == len(store)
     text = graph.turtle().decode()
-    assert text.count("walking-raises-density-again") >= 1
-    entity_block = text[text.index("\nentity:walking "):].split(" .\n", 1)[0]
-    assert entity_block.count("kgv:increases entity:bone-density") == 1
+    assert text.count("hormone-x-raises-protein-p-again") >= 1
+    entity_block = text[text.index("\nentity:hormone-x "):].split(" .\n", 1)[0]
+    assert entity_block.count("kgv:increases entity:protein-p") == 1

@@ -13,8 +13,9 @@ import rdflib
 from click.testing import CliRunner
 
 from cli import cli
-from kg.compiler import build, compile_nanopubs, to_rdflib
+from kg.compiler import Build, build, compile_nanopubs, to_rdflib
 from kg.config import DEFAULT_BASE as B
+from kg.model import Claim
 from kg.validator import validate
 
 RDF_FORMATS = {
@@ -100,9 +101,17 @@ def test_trig_has_one_nanopublication_per_claim(runner: CliRunner, valid_corpus:
              if q.subject == walking and q.predicate.value.startswith(np_ns + "has")}
     assert set(heads) == {"hasAssertion", "hasProvenance", "hasPublicationInfo"}
     assertion = {q.triple for q in quads if q.graph_name == heads["hasAssertion"]}
-    assert ox.Triple(ox.NamedNode(B + "entity/walking"),
-                     ox.NamedNode(B + "vocab#inversely-associated-with"),
-                     ox.NamedNode(B + "entity/fracture")) in assertion
+    # a subgroup claim: its assertion is the claim node, with its population
+    claim_node = ox.NamedNode(B + "claim/walking-lowers-fracture")
+    assert ox.Triple(claim_node, ox.NamedNode(B + "vocab#population"),
+                     ox.Literal("adults on drug D")) in assertion
+    assert not [t for t in assertion if t.subject == ox.NamedNode(B + "entity/walking")]
+    # computed ratings are publication info, not part of what is asserted
+    assert not [t for t in assertion if t.predicate.value.endswith(("#rating", "#status"))]
+    pubinfo = {q.triple for q in quads if q.graph_name.value.endswith("#pubinfo")
+               and q.subject == claim_node}
+    assert ox.Triple(claim_node, ox.NamedNode(B + "vocab#rating"),
+                     ox.NamedNode(B + "vocab#rating-low")) in pubinfo
     provenance = {q.triple for q in quads if q.graph_name == heads["hasProvenance"]}
     assert ox.Triple(heads["hasAssertion"], ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom"),
                      ox.NamedNode(B + "study/delta2019cohort")) in provenance
@@ -216,3 +225,88 @@ def test_export_refuses_a_corpus_with_errors(runner: CliRunner, valid_corpus: Pa
     # nothing written but the per-file parse cache (build/cache/files/)
     assert not (valid_corpus / "build" / "graph.ttl").exists()
     assert not (valid_corpus / "build" / "cache" / "compiled").exists()
+
+
+# -- the real corpus: the graph says only what the evidence says -------------------------------
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _v(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    return "" if isinstance(term, ox.Triple) else term.value
+
+
+@pytest.fixture(scope="module")
+def real_build() -> tuple[Build, list[ox.Triple]]:
+    result = build(REPO)
+    assert result.triples is not None
+    return result, result.triples
+
+
+def test_real_graph_asserts_no_question_hypothesis_or_unsupported_claim(
+        real_build: tuple[Build, list[ox.Triple]]) -> None:
+    from kg.evidence import assess
+
+    result, triples = real_build
+    corpus = result.corpus
+    plain = {(_v(t.subject), _v(t.predicate), _v(t.object)) for t in triples}
+    V = B + "vocab#"
+
+    def triple(c: Claim) -> tuple[str, str, str]:
+        return (B + "entity/" + c.subject, V + c.predicate, B + "entity/" + c.object)
+
+    asserted_by: dict[tuple[str, str, str], list[bool]] = {}
+    for c in corpus.claims.values():
+        a = assess(c, corpus.studies)
+        ok = (c.kind in ("effect", "classification") and c.certainty != "hypothesized"
+              and a.status == "supported" and not c.superseded_by
+              and not (c.population or c.context or c.dose or c.duration))
+        asserted_by.setdefault(triple(c), []).append(ok)
+    bad = [t for t, oks in asserted_by.items() if t in plain and not any(oks)]
+    assert bad == []
+    missing = [t for t, oks in asserted_by.items() if any(oks) and t not in plain]
+    assert missing == []
+    kinds = {c.kind for c in corpus.claims.values()}
+    assert {"question", "recommendation"} <= kinds
+
+
+def test_real_derivations_and_kgx_publications_point_only_at_support(tmp_path: Path) -> None:
+    from kg.exporters import export as do_export
+
+    result = build(REPO)
+    corpus = result.corpus
+    supports: dict[str, set[str]] = {}
+    for c in corpus.claims.values():
+        supports[c.id] = {ev.study for ev in c.evidence if ev.stance == "supports"}
+    quads = compile_nanopubs(corpus, B)
+    derived = [q for q in quads if _v(q.predicate) == "http://www.w3.org/ns/prov#wasDerivedFrom"
+               and _v(q.object).startswith(B + "study/")]
+    assert derived
+    for q in derived:
+        cid = _v(q.subject).split("/np/", 1)[1].split("#", 1)[0]
+        assert _v(q.object).rsplit("/", 1)[1] in supports[cid], (cid, _v(q.object))
+    _, edges = do_export("kgx", result).values()
+    rows = list(csv.DictReader(edges.decode().splitlines(), delimiter="\t"))
+    pub_of = {}
+    for key, ref in corpus.references.items():
+        if ref.pmid:
+            pub_of[f"PMID:{ref.pmid.strip()}"] = key
+        if ref.doi:
+            pub_of[f"doi:{ref.doi.strip()}"] = key
+    for row in rows:
+        cid = row["id"].split(":", 1)[1]
+        for pub in filter(None, row["publications"].split("|")):
+            assert pub_of[pub] in supports[cid], (cid, pub)
+
+
+def test_real_graph_has_no_exact_match_from_a_protein_to_a_gene() -> None:
+    result = build(REPO)
+    assert result.triples is not None
+    exact = [t for t in result.triples
+             if _v(t.predicate) == "http://www.w3.org/2004/02/skos/core#exactMatch"
+             and _v(t.subject).startswith(B + "entity/")]
+    assert exact == []
+    related_genes = [t for t in result.triples
+                     if _v(t.predicate) == "http://www.w3.org/2004/02/skos/core#relatedMatch"
+                     and "identifiers.org/hgnc/" in _v(t.object)]
+    assert related_genes, "the corpus's HGNC xrefs are related matches"

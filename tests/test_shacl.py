@@ -79,8 +79,8 @@ BREAKS: dict[str, tuple[list[Change], str]] = {
     "claim without its kind": (_drop(V + "claimKind"), "MinCount"),
     "claim without a rating": (_drop(V + "rating"), "MinCount"),
     "claim without its plain triple": (
-        [("remove", (URIRef(B + "entity/walking"), URIRef(V + "inversely-associated-with"),
-                     URIRef(B + "entity/fracture")))], "SPARQL"),
+        [("remove", (URIRef(B + "entity/hormone-x"), URIRef(V + "increases"),
+                     URIRef(B + "entity/protein-p")))], "SPARQL"),
     "claim with two statements": (
         [("add", (CLAIM, RDFS.label, Literal("A second statement.")))], "MaxCount"),
     "claim with an unknown status": (

@@ -24,6 +24,66 @@ ROOT_OPTION = click.option(
 )
 
 
+def wants_json(argv: list[str]) -> bool:
+    """True when the command line asks for JSON (``--json``, ``--format json``)."""
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--json" or arg == "--format=json":
+            return True
+        if arg == "--format" and argv[i + 1:i + 2] == ["json"]:
+            return True
+    return False
+
+
+def _error_kind(exc: click.ClickException) -> str:
+    if isinstance(exc, AmbiguousInput):
+        return "ambiguous"
+    if isinstance(exc, NothingFound):
+        return "not_found"
+    if isinstance(exc, FatalError):
+        return "fatal"
+    return "usage"
+
+
+def error_json(kind: str, message: str, exit_code: int) -> str:
+    """The JSON every --json command prints on a failure (docs/cli.md, "Errors")."""
+    import json
+
+    return json.dumps({"error": {"kind": kind, "message": message, "exit_code": exit_code}},
+                      indent=2, ensure_ascii=False)
+
+
+class KgGroup(click.Group):
+    """The kg command group: with --json (or --format json) on the command line, every
+    failure (no match, ambiguous input, a usage error, no corpus) also prints a JSON error
+    object on stdout, so a script always gets JSON, with the documented exit status."""
+
+    def main(self, args: Any = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True,
+             **extra: Any) -> Any:
+        argv = [str(a) for a in (sys.argv[1:] if args is None else args)]
+        if not standalone_mode:
+            return super().main(argv, prog_name, complete_var, False, **extra)
+        as_json = wants_json(argv)
+        try:
+            rv = super().main(argv, prog_name, complete_var, False, **extra)
+        except click.ClickException as exc:
+            if as_json:
+                click.echo(error_json(_error_kind(exc), exc.format_message(), exc.exit_code))
+            exc.show()
+            sys.exit(exc.exit_code)
+        except KgError as exc:  # raised past a command's own handling (a damaged cache, say)
+            if as_json:
+                click.echo(error_json("fatal", str(exc), 2))
+            click.echo(f"kg: error: {exc}", err=True)
+            sys.exit(2)
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
 class FatalError(click.ClickException):
     """A KgError reported as `kg: error: ...` with exit status 2."""
 
@@ -73,22 +133,32 @@ def _progress() -> Any:
     return ProgressBar() if sys.stderr.isatty() else silent
 
 
+def _given_root(root: Path | None) -> Path | None:
+    """``--root`` after the command name, else ``--root`` before it (``kg --root DIR ...``)."""
+    if root is not None:
+        return root
+    ctx = click.get_current_context(silent=True)
+    given = ctx.find_root().params.get("root") if ctx is not None else None
+    return given if isinstance(given, Path) else None
+
+
 def _root(root: Path | None) -> Path:
     from kg.root import resolve_root
 
     try:
-        return resolve_root(root)
+        return resolve_root(_given_root(root))
     except KgError as exc:
         raise FatalError(str(exc)) from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=KgGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="kg")
-def cli() -> None:
+@ROOT_OPTION
+def cli(root: Path | None) -> None:
     """An evidence knowledge graph: claims, the studies behind them, and how strong each is.
 
     A corpus is a folder holding claims/ (YAML) and references.bib. Run any command from
-    inside it, or point at it with --root DIR.
+    inside it, or point at it with --root DIR (before or after the command's name).
     """
 
 
@@ -168,6 +238,12 @@ class NothingFound(click.ClickException):
         click.echo(f"kg: {self.format_message()}", err=True)
 
 
+def _nothing(message: str) -> None:
+    """Exit 1 with ``kg: message`` on stderr, after the answer (JSON included) was printed."""
+    click.echo(f"kg: {message}", err=True)
+    click.get_current_context().exit(1)
+
+
 class AmbiguousInput(NothingFound):
     """The text names several things; the user must say which: exit status 2."""
 
@@ -180,7 +256,7 @@ def _q_index_at(root: Path | None) -> tuple[Path, Any]:
     from kg.index import open_index, resolve_root
 
     try:
-        path = resolve_root(root)
+        path = resolve_root(_given_root(root))
         ix = open_index(path)
     except KgError as exc:
         raise FatalError(str(exc)) from None
@@ -312,7 +388,7 @@ def claims(root: Path | None, about: str | None, position: str, study: str | Non
                "certainty": list(certainties), "role": list(roles)}
     _q_emit(views.claims_payload(found, filters), as_json, views.render_claims)
     if not found:
-        raise NothingFound("no claims match these filters")
+        _nothing("no claims match these filters")
 
 
 @cli.command()
@@ -394,7 +470,7 @@ def paths(root: Path | None, source: str, target: str, max_hops: int, limit: int
         include_all=include_all, limit=limit, total=len(chains), truncated=truncated)
     _q_emit(data, as_json, views.render_paths)
     if not chains:
-        raise NothingFound(f"no chain of claims from '{a.id}' to '{b.id}'")
+        _nothing(f"no chain of claims from '{a.id}' to '{b.id}'")
 
 
 @cli.command()
@@ -573,8 +649,13 @@ def audit(root: Path | None, fmt: str, only: tuple[str, ...], output: Path | Non
         click.echo(f"kg: warning: the corpus has {errors} error{'' if errors == 1 else 's'}; "
                    "the audit covers only what loaded (run 'kg validate')", err=True)
     report = A.audit(corpus, only)
-    render = {"text": A.render_text, "markdown": A.render_markdown, "json": A.render_json}[fmt]
-    text = render(report)
+    if fmt == "text":
+        from kg.terminal import UNLIMITED, terminal_width
+
+        cols = terminal_width(sys.stdout) if output is None else UNLIMITED
+        text = A.render_text(report, None if cols >= UNLIMITED else cols)
+    else:
+        text = {"markdown": A.render_markdown, "json": A.render_json}[fmt](report)
     if output is None:
         click.echo(text, nl=False)
         return
@@ -588,11 +669,11 @@ def audit(root: Path | None, fmt: str, only: tuple[str, ...], output: Path | Non
 def main() -> None:
     try:
         cli(prog_name="kg")
-    except KgError as exc:  # raised past a command's own handling (a damaged cache, say)
-        click.echo(f"kg: error: {exc}", err=True)
-        sys.exit(2)
     except Exception as exc:  # a bug: report it in one line, never a traceback
-        click.echo(f"kg: internal error (please report): {type(exc).__name__}: {exc}", err=True)
+        message = f"{type(exc).__name__}: {exc}"
+        if wants_json(sys.argv[1:]):
+            click.echo(error_json("internal", message, 3))
+        click.echo(f"kg: internal error (please report): {message}", err=True)
         sys.exit(3)
 
 

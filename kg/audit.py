@@ -29,19 +29,8 @@ citation errors
 The summary counts each category and gives the share of the article's claims that rest
 on supporting evidence (at least one ``supports`` line).
 
-JSON shape (``render_json``)::
-
-    {"article": {"title": str | null},
-     "summary": {"claims": int, "supported": int, "supported_share": float,
-                 "contradicted": int, "miscited": int, "overreaching": int,
-                 "unverifiable": int, "uncited": int, "citation_errors": int,
-                 "statuses": {status: int}, "ratings": {rating: int}},
-     "findings": [{"category": str, "claim": str, "statement": str, "certainty": str,
-                   "kind": str, "section": str, "section_title": str, "paragraph": int,
-                   "locator": str, "status": str, "rating": str, "reason": str,
-                   "studies": [str]}],
-     "citation_errors": [{"study": str, "citation": str, "field": str, "cited": str,
-                          "actual": str, "note": str | null, "cited_by": [str]}]}
+The JSON shape (``render_json``) is documented in docs/cli.md ("kg audit") and checked
+by tests/test_json_shapes.py.
 
 Findings are grouped by category, most serious first (the order above), and within one in
 article order: by section (the outline's order, else first use), then paragraph, then claim
@@ -55,6 +44,7 @@ import contextlib
 import json
 import os
 import tempfile
+import textwrap
 from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -285,20 +275,34 @@ def _by_category(a: Audit) -> list[tuple[str, list[Finding]]]:
     return out
 
 
-def render_text(a: Audit) -> str:
-    lines = [f"Audit: {a.title or '(untitled article)'}", _summary_line(a.summary), ""]
+def render_text(a: Audit, width: int | None = None) -> str:
+    """The audit for a terminal; long lines are wrapped to ``width`` columns when given
+    (the CLI passes COLUMNS, or the terminal's width; piped output is not wrapped)."""
+
+    def wrap(text: str, indent: int, first: str | None = None) -> list[str]:
+        lead = " " * indent if first is None else first
+        if width is None:
+            return [lead + " ".join(text.split())]
+        return textwrap.wrap(" ".join(text.split()), width=max(width, indent + 20),
+                             initial_indent=lead, subsequent_indent=" " * indent,
+                             break_on_hyphens=False, break_long_words=False) or [lead]
+
+    lines = [f"Audit: {a.title or '(untitled article)'}", *wrap(_summary_line(a.summary), 0),
+             ""]
     for category, findings in _by_category(a):
-        lines.append(f"{category.upper()} ({len(findings)}): {MEANINGS[category]}")
+        lines += wrap(f"{category.upper()} ({len(findings)}): {MEANINGS[category]}", 2,
+                      first="")
         for f in findings:
-            lines.append(f"  {f.claim} ({f.locator}; {f.status}, rated {f.rating})")
-            lines.append(f"      {f.statement}")
-            lines.append(f"      {f.reason}")
+            lines += wrap(f"{f.claim} ({f.locator}; {f.status}, rated {f.rating})", 6,
+                          first="  ")
+            lines += wrap(f.statement, 6)
+            lines += wrap(f.reason, 6)
         lines.append("")
     if a.citation_errors:
         lines.append(f"CITATION ERRORS ({len(a.citation_errors)})")
         for e in a.citation_errors:
-            lines.append(f"  {e.study} ({e.citation}): {e.field} cited as {e.cited!r}, "
-                         f"actually {e.actual!r}")
+            lines += wrap(f"{e.study} ({e.citation}): {e.field} cited as {e.cited!r}, "
+                          f"actually {e.actual!r}", 4, first="  ")
         lines.append("")
     return "\n".join(lines)
 

@@ -23,7 +23,7 @@ def corpus_stats(corpus: Corpus) -> dict[str, Any]:
     claims = list(corpus.claims.values())
     lines = [ev for c in claims for ev in c.evidence]
     designs = Counter(
-        corpus.studies[ev.study].design if ev.study in corpus.studies else "no study record"
+        corpus.studies[ev.study].design if ev.study in corpus.studies else "no-study-record"
         for ev in lines
     )
     assessed = [assess(c, corpus.studies) for c in claims]
@@ -32,7 +32,7 @@ def corpus_stats(corpus: Corpus) -> dict[str, Any]:
         "totals": {
             "entities": len(corpus.entities),
             "claims": len(claims),
-            "evidence lines": len(lines),
+            "evidence_lines": len(lines),
             "studies": len(corpus.studies),
             "references": len(corpus.references),
         },

@@ -13,6 +13,9 @@ from typing import IO
 
 DEFAULT_WIDTH = 100
 MIN_WIDTH = 40
+#: The width when stdout is neither a terminal nor sized by COLUMNS: nothing is cut or
+#: wrapped, so that piped output keeps every character.
+UNLIMITED = 1_000_000
 
 _CODES = {
     "bold": "1",
@@ -41,7 +44,8 @@ def wants_colour(stream: IO[str] | None, environ: dict[str, str] | None = None) 
 
 
 def terminal_width(stream: IO[str] | None, environ: dict[str, str] | None = None) -> int:
-    """COLUMNS if set, the terminal's width on a TTY, else DEFAULT_WIDTH (stable when piped)."""
+    """COLUMNS if set, the terminal's width on a TTY, else UNLIMITED (piped output is full
+    width: tables are not cut and text is not wrapped)."""
     env = os.environ if environ is None else environ
     cols = env.get("COLUMNS", "")
     if cols.isdigit() and int(cols) > 0:
@@ -52,7 +56,7 @@ def terminal_width(stream: IO[str] | None, environ: dict[str, str] | None = None
         tty = False
     if tty:
         return max(MIN_WIDTH, shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns)
-    return DEFAULT_WIDTH
+    return UNLIMITED
 
 
 _NBSP = "\u00a0"

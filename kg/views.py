@@ -711,7 +711,8 @@ def render_paths(data: JSON, style: Style) -> str:
 
 def render_stats(data: JSON, style: Style) -> str:
     t = data["totals"]
-    out = [style.bold("Totals") + ": " + ", ".join(f"{v} {k}" for k, v in t.items())]
+    totals = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in t.items())
+    out = [style.bold("Totals") + ": " + totals]
     for key, title in (("entities_by_role", "Entities by role"),
                        ("claims_by_kind", "Claims by kind"),
                        ("claims_by_origin", "Claims by origin"),

@@ -219,7 +219,7 @@ def test_table_aligns_and_truncates_the_last_column() -> None:
 
 def test_stats_counts(questions: Corpus) -> None:
     s = corpus_stats(questions)
-    assert s["totals"] == {"entities": 9, "claims": 11, "evidence lines": 7, "studies": 5,
+    assert s["totals"] == {"entities": 9, "claims": 11, "evidence_lines": 7, "studies": 5,
                            "references": 5}
     assert s["claims_by_status"] == {"supported": 2, "contested": 2, "not-supported": 1,
                                      "contradicted": 0, "no-evidence": 6}

@@ -142,6 +142,14 @@ def _given_root(root: Path | None) -> Path | None:
     return given if isinstance(given, Path) else None
 
 
+def _shown(path: Path) -> str:
+    """``path`` for a message: relative to the current folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
+
+
 def _root(root: Path | None) -> Path:
     from kg.root import resolve_root
 
@@ -580,7 +588,7 @@ def build(root: Path | None, base: str | None, output: str | None) -> None:
         size = X.write_atomic(target, graph.chunks())
     except KgError as exc:
         raise FatalError(str(exc)) from None
-    click.echo(f"wrote {target} ({graph.triples} triples, {size} bytes)", err=True)
+    click.echo(f"wrote {_shown(target)} ({graph.triples} triples, {size} bytes)", err=True)
 
 
 @cli.command()
@@ -611,7 +619,7 @@ def export(root: Path | None, base: str | None, fmt: str, output: str | None) ->
         targets = X.output_paths(fmt, path, output)
         for suffix, data in parts.items():
             X.write_atomic(targets[suffix], data)
-            click.echo(f"wrote {targets[suffix]} ({len(data)} bytes)", err=True)
+            click.echo(f"wrote {_shown(targets[suffix])} ({len(data)} bytes)", err=True)
     except KgError as exc:
         raise FatalError(str(exc)) from None
 

@@ -184,49 +184,117 @@ def cli(root: Path | None) -> None:
 @click.option("--strict", is_flag=True, help="Count warnings as errors (exit 1 on any).")
 @click.option("--no-cache", is_flag=True,
               help="Parse every file afresh and write nothing under build/cache/.")
-def validate(root: Path | None, fmt: str, strict: bool, no_cache: bool) -> None:
+@click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Write the report to FILE (atomically) instead of stdout; "
+              "the summary still goes to stderr and the exit status is the same.")
+def validate(root: Path | None, fmt: str, strict: bool, no_cache: bool,
+             output: Path | None) -> None:
     """Check the whole corpus: YAML, schema, references, identifiers, type rules,
     and the consistency of linked claims.
 
     Prints one diagnostic per problem, with file, line, column and a stable code
-    (see docs/diagnostics.md). Exit status: 0 clean, 1 errors (or warnings with
-    --strict), 2 usage errors. Each file's parse is cached under build/cache/ by its
-    content, so only changed files are parsed again.
+    (`kg explain CODE`; docs/diagnostics.md). Codes the corpus accepts are listed, each
+    with its reason, under `ignore` in its kg.toml (or [tool.kg] in pyproject.toml).
+    Exit status: 0 clean, 1 errors (or warnings with --strict), 2 usage errors. Each
+    file's parse is cached under build/cache/ by its content, so only changed files are
+    parsed again.
     """
     from kg import diagnostics as D
-    from kg.validator import validate as run
+    from kg.validator import run_validation
 
     path = _root(root)
-    _corpus, diags = run(path, use_cache=not no_cache, progress=_progress())
+    try:
+        result = run_validation(path, use_cache=not no_cache, progress=_progress())
+    except KgError as exc:
+        raise FatalError(str(exc)) from None
+    diags = result.diagnostics
     if fmt == "auto":
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     if fmt == "json":
-        click.echo(D.render_json(diags), nl=False)
+        text = D.render_json(diags)
     elif fmt == "github":
-        click.echo(D.render_github(diags), nl=False)
+        text = D.render_github(diags)
     elif fmt == "sarif":
-        from kg.codes import rules_for_sarif
+        from kg.codes import DOCS_URL, sarif_rules
 
-        click.echo(D.render_sarif(diags, rules_for_sarif()), nl=False)
+        text = D.render_sarif(diags, sarif_rules(), _version(), DOCS_URL)
     else:
-        click.echo(D.render_text(diags), nl=False)
-        failed = D.exit_code(diags, strict=strict) != 0
-        click.echo(("✖ " if failed else "✔ ") + D.summary_line(diags), err=True)
-    sys.exit(D.exit_code(diags, strict=strict))
+        text = D.render_text(diags)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        from kg.audit import write_atomic
+
+        try:
+            write_atomic(output, text)
+        except KgError as exc:
+            raise FatalError(str(exc)) from None
+    code = D.exit_code(diags, strict=strict)
+    if fmt == "text" or output is not None:
+        summary = D.summary_line(diags)
+        if result.ignored:
+            n = len(result.ignored)
+            summary += f" ({n} ignored by {result.settings})"
+        click.echo(("✖ " if code else "✔ ") + summary, err=True)
+    sys.exit(code)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("kg")
+    except PackageNotFoundError:
+        return "0.0.0"
+
+
+@cli.command()
+@click.argument("code")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: {code, slug, severity, "
+              "summary, example, fix, url}.")
+def explain(code: str, as_json: bool) -> None:
+    """What a diagnostic code means, an example, and how to fix it.
+
+    CODE is a code such as KG101 (any case). Exit status: 0 explained, 1 no such code.
+    """
+    from kg.codes import CODES, explain_data
+    from kg.codes import explain as explain_code
+    from kg.schema import did_you_mean
+
+    key = code.strip().upper()
+    if key not in CODES:
+        hint = did_you_mean(key, CODES)
+        raise NothingFound(f"no diagnostic code '{code}'" + (f"; {hint}" if hint else "")
+                           + " (all codes: docs/diagnostics.md)")
+    if as_json:
+        import json
+
+        click.echo(json.dumps(explain_data(key), indent=2, ensure_ascii=False))
+    else:
+        click.echo(explain_code(key), nl=False)
 
 
 @cli.command()
 @click.argument("directory", type=click.Path(path_type=Path))
-def init(directory: Path) -> None:
-    """Create a new, valid, empty corpus in DIRECTORY (created if missing)."""
+@click.option("--kg-requirement", metavar="SPEC", default=None,
+              help="How the CI workflow installs kg with pip (default: kg==<this version>).")
+def init(directory: Path, kg_requirement: str | None) -> None:
+    """Create a new, valid, empty corpus in DIRECTORY (created if missing), and wire it into
+    a repository: .gitignore, kg.toml (settings), .pre-commit-config.yaml (kg validate
+    before each commit) and .github/workflows/kg.yml (annotations on pull requests, a SARIF
+    report for code scanning, the audit as the job summary). Existing repository files
+    are kept; existing corpus files make it refuse.
+    """
     from kg.scaffold import init_corpus
 
     try:
-        written = init_corpus(directory)
+        written, kept = init_corpus(directory, kg_requirement or f"kg=={_version()}")
     except KgError as exc:
         raise FatalError(str(exc)) from None
     for path in written:
         click.echo(f"created {path}")
+    for path in kept:
+        click.echo(f"kept {path} (already there)")
     click.echo(f"next: cd {directory} && kg validate", err=True)
 
 

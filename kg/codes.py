@@ -293,8 +293,60 @@ CODES: dict[str, Code] = {
 }
 
 
-def rules_for_sarif() -> dict[str, tuple[str, str]]:
-    return {c.code: (c.slug, c.summary) for c in CODES.values()}
+#: Where the diagnostics page is published; each code is an anchor on it (``#kg101``).
+DOCS_URL = "https://example.org/kg-bone-ai/docs/diagnostics"
+
+
+def help_url(code: str) -> str:
+    return f"{DOCS_URL}#{code.lower()}"
+
+
+def explain(code: str) -> str:
+    """The documentation of one code, as on docs/diagnostics.md (``kg explain``)."""
+    c = CODES[code]
+    return "\n".join([
+        f"{c.code} {c.slug} ({c.severity})",
+        "",
+        c.summary,
+        "",
+        "Example:",
+        "",
+        "    " + c.example,
+        "",
+        f"Fix: {c.fix}",
+        "",
+        f"More: {help_url(c.code)}",
+    ]) + "\n"
+
+
+def explain_data(code: str) -> dict[str, str]:
+    """``kg explain --json``: {"code", "slug", "severity", "summary", "example", "fix",
+    "url"}."""
+    c = CODES[code]
+    return {"code": c.code, "slug": c.slug, "severity": str(c.severity), "summary": c.summary,
+            "example": c.example, "fix": c.fix, "url": help_url(c.code)}
+
+
+def sarif_rules() -> dict[str, dict[str, object]]:
+    """Every code as a SARIF reportingDescriptor: name, descriptions, help (text, markdown
+    and link) and its default level."""
+    from kg.diagnostics import SARIF_LEVEL
+
+    return {
+        c.code: {
+            "id": c.code,
+            "name": c.slug,
+            "shortDescription": {"text": c.summary},
+            "fullDescription": {"text": f"{c.summary} Example: {c.example}"},
+            "help": {"text": f"{c.fix} ({help_url(c.code)})",
+                     "markdown": f"{c.fix}\n\nExample:\n\n    {c.example}\n\n"
+                                 f"[{c.code} in the docs]({help_url(c.code)})"},
+            "helpUri": help_url(c.code),
+            "defaultConfiguration": {"level": SARIF_LEVEL[c.severity]},
+            "properties": {"tags": [c.slug]},
+        }
+        for c in CODES.values()
+    }
 
 
 def render_markdown() -> str:

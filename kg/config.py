@@ -1,20 +1,32 @@
-"""Settings read from a corpus root's ``pyproject.toml`` (``[tool.kg]``).
+"""Settings a corpus keeps: ``kg.toml`` at its root, else ``[tool.kg]`` in its
+``pyproject.toml`` (the same keys either way; docs/format.md, "Settings").
 
-Only one setting so far: ``base``, the IRI under which the graph mints its own IRIs
-(``<base>claim/<id>``, ``<base>vocab#Claim``...). ``--base`` on the command line wins,
-then ``[tool.kg] base`` in the corpus root's ``pyproject.toml``, then :data:`DEFAULT_BASE`.
+``base``
+    the IRI under which the graph mints its own IRIs (``<base>claim/<id>``...).
+    ``--base`` on the command line wins, then the setting, then :data:`DEFAULT_BASE`.
+``ignore``
+    a list of ``{code, reason, files}``: diagnostics of ``code`` that this corpus accepts,
+    with the reason (required), optionally only in ``files`` (glob patterns relative to
+    the root, such as ``claims/exercise.yaml`` or ``claims/*.yaml``).
 """
 
 from __future__ import annotations
 
+import fnmatch
 import re
 import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kg.errors import KgError
 
 DEFAULT_BASE = "https://example.org/kg-bone-ai/"
 PYPROJECT = "pyproject.toml"
+SETTINGS_FILE = "kg.toml"
+KEYS = ("base", "ignore")
+IGNORE_KEYS = ("code", "reason", "files")
 
 _IRI_BASE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:[^\s<>\"{}|\\^`]*[/#]$")
 
@@ -49,7 +61,95 @@ def base_from_pyproject(root: Path) -> str | None:
 
 
 def resolve_base(root: Path, override: str | None = None) -> str:
-    """The base IRI: ``override`` (``--base``), else pyproject.toml, else the default."""
+    """The base IRI: ``override`` (``--base``), else the corpus's settings, else the
+    default."""
     if override is not None:
         return check_base(override, "--base")
-    return base_from_pyproject(root) or DEFAULT_BASE
+    return load_settings(root).base or DEFAULT_BASE
+
+
+@dataclass(frozen=True, slots=True)
+class Ignore:
+    """Diagnostics of ``code`` that the corpus accepts, for ``reason``; only in ``files``
+    (glob patterns) when given."""
+
+    code: str
+    reason: str
+    files: tuple[str, ...] = ()
+
+    def covers(self, code: str, file: str) -> bool:
+        return code == self.code and (
+            not self.files or any(fnmatch.fnmatchcase(file, pat) for pat in self.files))
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    base: str | None = None
+    ignores: tuple[Ignore, ...] = ()
+    #: where they were read: "kg.toml", "pyproject.toml [tool.kg]", or None (defaults)
+    source: str | None = None
+
+
+def _table(root: Path) -> tuple[dict[str, Any], str] | None:
+    own = root / SETTINGS_FILE
+    if own.is_file():
+        path, where = own, SETTINGS_FILE
+    elif (root / PYPROJECT).is_file():
+        path, where = root / PYPROJECT, f"{PYPROJECT} [tool.kg]"
+    else:
+        return None
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise KgError(f"{path}: cannot read the settings: {exc}") from None
+    if where == SETTINGS_FILE:
+        return data, where
+    tool = data.get("tool", {})
+    kg = tool.get("kg") if isinstance(tool, dict) else None
+    if kg is None:
+        return None
+    if not isinstance(kg, dict):
+        raise KgError(f"{root / PYPROJECT}: [tool.kg] must be a table")
+    return kg, where
+
+
+def load_settings(root: Path, known_codes: Sequence[str] | None = None) -> Settings:
+    """The corpus's settings (defaults when it has none). KgError on a malformed file,
+    an unknown key, or an ignore without a reason (or, given ``known_codes``, with a code
+    kg does not have)."""
+    found = _table(root)
+    if found is None:
+        return Settings()
+    table, where = found
+    for key in table:
+        if key not in KEYS:
+            raise KgError(f"{where}: unknown setting '{key}' (known: {', '.join(KEYS)})")
+    base = table.get("base")
+    if base is not None and not isinstance(base, str):
+        raise KgError(f"{where}: base must be a string")
+    if base is not None:
+        check_base(base, where)
+    raw = table.get("ignore", [])
+    if not isinstance(raw, list):
+        raise KgError(f"{where}: ignore must be a list of tables ([[ignore]])")
+    ignores = []
+    for i, item in enumerate(raw, 1):
+        what = f"{where}: ignore {i}"
+        if not isinstance(item, dict):
+            raise KgError(f"{what} must be a table with code and reason")
+        for key in item:
+            if key not in IGNORE_KEYS:
+                raise KgError(f"{what}: unknown key '{key}' (known: {', '.join(IGNORE_KEYS)})")
+        code, reason, files = item.get("code"), item.get("reason"), item.get("files", [])
+        if not isinstance(code, str) or not code:
+            raise KgError(f"{what} needs a code, such as code = \"KG603\"")
+        if known_codes is not None and code not in known_codes:
+            raise KgError(f"{what}: no diagnostic code {code!r}")
+        if not isinstance(reason, str) or not reason.strip():
+            raise KgError(f"{what} ({code}) needs a reason: say why the corpus accepts it")
+        if isinstance(files, str):
+            files = [files]
+        if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+            raise KgError(f"{what}: files must be a list of glob patterns")
+        ignores.append(Ignore(code, reason.strip(), tuple(files)))
+    return Settings(base, tuple(ignores), where)

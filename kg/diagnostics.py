@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
+from typing import Any
 
 
 class Severity(StrEnum):
@@ -103,30 +104,34 @@ def render_github(diags: Sequence[Diagnostic]) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def render_sarif(diags: Sequence[Diagnostic], rules: dict[str, tuple[str, str]]) -> str:
-    """SARIF 2.1.0; ``rules`` maps a code to (slug, summary)."""
-    level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
-    used = sorted({d.code for d in diags})
-    index = {code: i for i, code in enumerate(used)}
+SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def render_sarif(diags: Sequence[Diagnostic], rules: Mapping[str, Mapping[str, Any]],
+                 version: str, information_uri: str) -> str:
+    """SARIF 2.1.0. ``rules`` maps a code to its reportingDescriptor (id, name, short and
+    full descriptions, help text and link, default level: kg.codes.sarif_rules); every rule
+    is listed, so a dashboard can show the catalogue, and results point at theirs by index."""
+    index = {code: i for i, code in enumerate(rules)}
     results = []
     for d in diags:
         text = d.message + (f" (help: {d.hint})" if d.hint else "")
-        results.append(
-            {
-                "ruleId": d.code,
-                "ruleIndex": index[d.code],
-                "level": level[d.severity],
-                "message": {"text": text},
-                "locations": [
-                    {
-                        "physicalLocation": {
-                            "artifactLocation": {"uri": d.file, "uriBaseId": "%SRCROOT%"},
-                            "region": {"startLine": d.line, "startColumn": d.column},
-                        }
+        result: dict[str, Any] = {
+            "ruleId": d.code,
+            "level": SARIF_LEVEL[d.severity],
+            "message": {"text": text},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": d.file, "uriBaseId": "%SRCROOT%"},
+                        "region": {"startLine": d.line, "startColumn": d.column},
                     }
-                ],
-            }
-        )
+                }
+            ],
+        }
+        if d.code in index:
+            result["ruleIndex"] = index[d.code]
+        results.append(result)
     doc = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -135,17 +140,14 @@ def render_sarif(diags: Sequence[Diagnostic], rules: dict[str, tuple[str, str]])
                 "tool": {
                     "driver": {
                         "name": "kg",
-                        "informationUri": "https://example.org/kg-bone-ai/docs/diagnostics",
-                        "rules": [
-                            {
-                                "id": code,
-                                "name": rules.get(code, (code, ""))[0],
-                                "shortDescription": {"text": rules.get(code, ("", code))[1]},
-                            }
-                            for code in used
-                        ],
+                        "version": version,
+                        "semanticVersion": version,
+                        "informationUri": information_uri,
+                        "rules": [dict(rule) for rule in rules.values()],
                     }
                 },
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": "./"}},
+                "columnKind": "unicodeCodePoints",
                 "results": results,
             }
         ],

@@ -52,7 +52,7 @@ from typing import TYPE_CHECKING, Any
 
 from kg.errors import KgError
 from kg.pickles import CACHE_DIR
-from kg.root import YAML_SUFFIXES
+from kg.root import SETTINGS_FILES, YAML_SUFFIXES
 from kg.root import resolve_root as resolve_root
 
 if TYPE_CHECKING:
@@ -138,6 +138,12 @@ def take_snapshot(root: Path) -> dict[str, Any]:
             files.append([rel, -2, 0, 0, 0])
             continue
         files.append([rel, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino])
+    for rel in SETTINGS_FILES:  # kg.config: ignores and the base IRI change the answers
+        try:
+            st = os.stat(os.path.join(root, rel))
+            files.append([rel, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino])
+        except OSError:
+            files.append([rel, 0, 0, 0, 0])  # absent: stable, so it matches next time
     return {"head": [FORMAT, sys.version, str(root)], "code": _code_files(), "files": files,
             "taken": taken}
 

@@ -17,7 +17,7 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
-from kg.root import corpus_files
+from kg.root import SETTINGS_FILES, corpus_files
 
 CACHE_DIR = Path("build") / "cache"
 #: Bump when a pickled shape changes in a way the code fingerprint would not catch.
@@ -51,6 +51,13 @@ def content_key(root: Path) -> str:
             h.update(f"\0{rel}\0unreadable:{exc.errno}\0".encode())
             continue
         h.update(f"\0{rel}\0{len(data)}\0".encode())
+        h.update(data)
+    for name in SETTINGS_FILES:  # kg.config: ignores and the base IRI
+        try:
+            data = (root / name).read_bytes()
+        except OSError:
+            continue
+        h.update(f"\0{name}\0{len(data)}\0".encode())
         h.update(data)
     return h.hexdigest()
 

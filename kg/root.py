@@ -14,6 +14,8 @@ from kg.errors import KgError
 CLAIMS_DIR = "claims"
 BIB_FILE = "references.bib"
 YAML_SUFFIXES = (".yaml", ".yml")
+#: files whose settings (kg.config) change what kg derives: part of every cache key
+SETTINGS_FILES = ("kg.toml", "pyproject.toml")
 
 
 def is_corpus(path: Path) -> bool:

@@ -1,4 +1,6 @@
-"""`kg init`: write a new, valid, empty corpus."""
+"""`kg init`: write a new, valid, empty corpus, and the files that wire it into a git
+repository: a .gitignore, a pre-commit configuration, a GitHub Actions workflow and the
+corpus's settings file (kg.toml)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from pathlib import Path
 from kg.errors import KgError
 from kg.root import BIB_FILE, CLAIMS_DIR
 
+#: The corpus itself: kg init refuses when any of these exists.
 FILES = {
     f"{CLAIMS_DIR}/entities.yaml": (
         "# Every entity the claims name: id, label, role, kind, xrefs, synonyms.\n"
@@ -24,17 +27,113 @@ FILES = {
     BIB_FILE: "% Bibliographic records, keyed as claims/studies.yaml is keyed.\n",
 }
 
+GITIGNORE = """\
+# what kg derives from the corpus (caches, the compiled graph); always safe to delete
+build/
+# the SARIF report the workflow writes
+kg.sarif
+"""
 
-def init_corpus(target: Path) -> list[Path]:
-    """Create the corpus files under ``target``; refuse to overwrite anything."""
+SETTINGS = """\
+# Settings of this kg corpus (docs/format.md, "Settings").
+
+# The base IRI under which `kg build` mints the graph's own IRIs.
+# base = "https://example.org/my-corpus/"
+
+# A diagnostic this corpus accepts, with the reason; `files` (glob patterns) is optional.
+# [[ignore]]
+# code = "KG603"
+# reason = "the article states this chain; we record it although its evidence is null"
+# files = ["claims/exercise.yaml"]
+"""
+
+PRE_COMMIT = """\
+# pre-commit (https://pre-commit.com): run `pre-commit install` once; then every commit
+# that touches the corpus runs `kg validate --strict` first. It runs the kg installed
+# where you commit (pip install kg); the kg project's .pre-commit-hooks.yaml offers the
+# same hook as a remote repository, which pre-commit installs by itself.
+repos:
+  - repo: local
+    hooks:
+      - id: kg-validate
+        name: kg validate
+        entry: kg validate --strict
+        language: system
+        pass_filenames: false
+        files: ^(claims/.*\\.ya?ml|references\\.bib|kg\\.toml|pyproject\\.toml)$
+"""
+
+WORKFLOW = """\
+# Validate the kg corpus on every push and pull request: problems become annotations on
+# the pull request's files, a SARIF report goes to code scanning, and the article audit
+# is the job's summary.
+name: kg
+
+on:
+  push:
+    branches: [main]
+  pull_request:
+
+permissions:
+  contents: read
+  security-events: write
+
+jobs:
+  validate:
+    runs-on: ubuntu-latest
+    env:
+      # how pip installs kg: a version, or a git URL such as git+https://host/owner/kg
+      KG_REQUIREMENT: "{requirement}"
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - name: Install kg
+        run: python -m pip install "$KG_REQUIREMENT"
+      - name: SARIF report for code scanning
+        run: kg validate --format sarif --output kg.sarif || true
+      - name: Upload the SARIF report
+        if: always() && hashFiles('kg.sarif') != ''
+        uses: github/codeql-action/upload-sarif@v3
+        with:
+          sarif_file: kg.sarif
+          category: kg
+      - name: The article audit as the job summary
+        if: always()
+        run: kg audit --format markdown >> "$GITHUB_STEP_SUMMARY"
+      - name: Validate (annotations on the pull request)
+        run: kg validate --format github --strict
+"""
+
+#: Wiring into a repository: written when absent, kept when present.
+def repository_files(requirement: str) -> dict[str, str]:
+    return {
+        ".gitignore": GITIGNORE,
+        "kg.toml": SETTINGS,
+        ".pre-commit-config.yaml": PRE_COMMIT,
+        ".github/workflows/kg.yml": WORKFLOW.replace("{requirement}", requirement),
+    }
+
+
+def init_corpus(target: Path, requirement: str = "kg") -> tuple[list[Path], list[Path]]:
+    """Create the corpus files under ``target`` (refusing to overwrite any), then the
+    repository files that are absent. Returns (written, kept: present already)."""
     clashes = [target / rel for rel in FILES if (target / rel).exists()]
     if clashes:
         raise KgError(f"{clashes[0]} already exists; kg init only creates new corpora")
     if target.exists() and not target.is_dir():
         raise KgError(f"{target} exists and is not a folder")
-    written = []
+    written: list[Path] = []
+    kept: list[Path] = []
+    todo = dict(FILES)
+    for rel, text in repository_files(requirement).items():
+        if (target / rel).exists():
+            kept.append(target / rel)
+        else:
+            todo[rel] = text
     try:
-        for rel, text in FILES.items():
+        for rel, text in todo.items():
             path = target / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
@@ -43,4 +142,4 @@ def init_corpus(target: Path) -> list[Path]:
         for path in written:
             path.unlink(missing_ok=True)
         raise KgError(f"cannot create the corpus in {target}: {exc.strerror or exc}") from None
-    return written
+    return written, kept

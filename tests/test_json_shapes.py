@@ -67,7 +67,9 @@ CASES: list[tuple[str, list[str], int, str]] = [
     ("questions", ["audit", "--format", "json"], 0, "Audit"),
     ("valid", ["validate", "--format", "json"], 0, "Validation"),
     ("broken", ["validate", "--format", "json"], 1, "Validation"),
+    ("valid", ["explain", "KG101", "--json"], 0, "## kg explain"),
     # misses and errors: JSON too
+    ("valid", ["explain", "KG999", "--json"], 1, "Error"),
     ("valid", ["studies", "zzz", "--json"], 1, "Error"),
     ("valid", ["show", "nosuch", "--json"], 1, "Error"),
     ("questions", ["show", "PA", "--json"], 2, "Error"),
@@ -81,7 +83,8 @@ CASES: list[tuple[str, list[str], int, str]] = [
                          ids=[" ".join(c[1]) for c in CASES])
 def test_json_is_the_documented_shape(corpus: str, args: list[str], status: int, shape: str,
                                       corpora: dict[str, Path]) -> None:
-    code, data, err = run([*args, "--root", str(corpora[corpus])])
+    where = [] if args[0] == "explain" else ["--root", str(corpora[corpus])]
+    code, data, err = run([*args, *where])
     assert code == status, err
     expected = section_shape(PAGE, shape) if shape.startswith("#") else NAMED[shape]
     assert check(expected, data, NAMED) == []

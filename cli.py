@@ -298,6 +298,41 @@ def init(directory: Path, kg_requirement: str | None) -> None:
     click.echo(f"next: cd {directory} && kg validate", err=True)
 
 
+@cli.command()
+@click.argument("kind", required=False,
+                type=click.Choice(["entities", "studies", "article", "claims"]))
+@click.option("-o", "--output", metavar="DIR", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Write every schema into DIR as KIND.schema.json.")
+def schema(kind: str | None, output: Path | None) -> None:
+    """JSON Schemas of the corpus files, for editors and standard validators.
+
+    KIND is entities, studies, article or claims (any other YAML file under claims/).
+    Without KIND, prints {"entities": schema, ...}. The schemas are generated from the
+    tables kg validate reads with; they check fields, types and vocabularies, and kg
+    validate checks the rest (references, CURIE prefixes, consistency).
+    """
+    import json
+
+    from kg import jsonschemas as J
+
+    if output is not None:
+        from kg.audit import write_atomic
+
+        try:
+            output.mkdir(parents=True, exist_ok=True)
+            for name, text in J.all_schemas().items():
+                write_atomic(output / name, text)
+        except (KgError, OSError) as exc:
+            raise FatalError(str(exc)) from None
+        click.echo(f"wrote {len(J.KINDS)} schemas to {_shown(output)}", err=True)
+        return
+    if kind is not None:
+        click.echo(J.render(kind), nl=False)
+        return
+    data = {k: J.schema_for(k) for k in J.KINDS}
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
 # -- questions: studies, claims, show, paths, sparql, stats (issue 5; docs/cli.md) -----------
 
 JSON_OPTION = click.option(

@@ -1,6 +1,7 @@
 """`kg init`: write a new, valid, empty corpus, and the files that wire it into a git
-repository: a .gitignore, a pre-commit configuration, a GitHub Actions workflow and the
-corpus's settings file (kg.toml)."""
+repository and editors: a .gitignore, a pre-commit configuration, a GitHub Actions
+workflow, the corpus's settings file (kg.toml), the JSON Schemas of its files (schemas/),
+modelines that attach them, and VS Code settings that do the same for new files."""
 
 from __future__ import annotations
 
@@ -9,18 +10,23 @@ from pathlib import Path
 from kg.errors import KgError
 from kg.root import BIB_FILE, CLAIMS_DIR
 
-#: The corpus itself: kg init refuses when any of these exists.
+#: Where kg init puts the JSON Schemas (`kg schema -o schemas` refreshes them).
+SCHEMAS_DIR = "schemas"
+_MODELINE = "# yaml-language-server: $schema=../" + SCHEMAS_DIR + "/{kind}.schema.json\n"
+
+#: The corpus itself: kg init refuses when any of these exists. Each YAML file starts
+#: with the modeline that attaches its JSON Schema in editors.
 FILES = {
-    f"{CLAIMS_DIR}/entities.yaml": (
+    f"{CLAIMS_DIR}/entities.yaml": _MODELINE.format(kind="entities") + (
         "# Every entity the claims name: id, label, role, kind, xrefs, synonyms.\n"
         "# See docs/format.md of the kg project.\n"
         "entities: []\n"
     ),
-    f"{CLAIMS_DIR}/studies.yaml": (
+    f"{CLAIMS_DIR}/studies.yaml": _MODELINE.format(kind="studies") + (
         "# One record per cited work, keyed by its references.bib key.\n"
         "studies: {}\n"
     ),
-    f"{CLAIMS_DIR}/claims.yaml": (
+    f"{CLAIMS_DIR}/claims.yaml": _MODELINE.format(kind="claims") + (
         "# Claims, one subject-predicate-object each, with their evidence.\n"
         "claims: []\n"
     ),
@@ -106,13 +112,30 @@ jobs:
         run: kg validate --format github --strict
 """
 
-#: Wiring into a repository: written when absent, kept when present.
+def vscode_settings() -> str:
+    """VS Code (YAML extension): every corpus file to its schema, new topic files too."""
+    import json
+
+    fixed = {"entities": "claims/entities.yaml", "studies": "claims/studies.yaml",
+             "article": "claims/article.yaml"}
+    schemas: dict[str, object] = {f"./{SCHEMAS_DIR}/{k}.schema.json": v
+                                  for k, v in fixed.items()}
+    schemas[f"./{SCHEMAS_DIR}/claims.schema.json"] = [
+        "claims/**/*.yaml", *(f"!{v}" for v in fixed.values())]
+    return json.dumps({"yaml.schemas": schemas}, indent=2) + "\n"
+
+
 def repository_files(requirement: str) -> dict[str, str]:
+    """Wiring into a repository and editors: written when absent, kept when present."""
+    from kg.jsonschemas import all_schemas
+
     return {
         ".gitignore": GITIGNORE,
         "kg.toml": SETTINGS,
         ".pre-commit-config.yaml": PRE_COMMIT,
         ".github/workflows/kg.yml": WORKFLOW.replace("{requirement}", requirement),
+        ".vscode/settings.json": vscode_settings(),
+        **{f"{SCHEMAS_DIR}/{name}": text for name, text in all_schemas().items()},
     }
 
 

@@ -651,3 +651,92 @@ def _kind_rules(r: Reader, d: PosDict, what: str, kind: str, origin: str,
         ok = False
     return ok
 
+
+
+# -- field types ------------------------------------------------------------------------------
+#
+# What each field of each record holds: the one table the JSON Schemas (kg.jsonschemas,
+# `kg schema`) are generated from, beside the field tables above that give the names and
+# whether each is required. The readers above enforce the same types; a test plants a
+# wrong value for every typed field and checks that the validator and the schema both
+# refuse it. A field missing here is a test failure that names it.
+
+#: A type: ("text",), ("id",), ("key",), ("curie",), ("integer", minimum), ("number",),
+#: ("fraction",) for a number in (0, 1), ("p",), ("ci",), ("groups",), ("choice", values),
+#: ("list", type), ("record", name), ("records", name), ("keyed", name) for a mapping from a
+#: reference key to a record.
+FieldType = tuple[Any, ...]
+
+TEXT: FieldType = ("text",)
+
+RECORDS: dict[str, dict[str, bool]] = {
+    "entity": ENTITY_FIELDS,
+    "study": STUDY_FIELDS,
+    "citation_issue": ISSUE_FIELDS,
+    "erratum": ERRATUM_FIELDS,
+    "article": ARTICLE_FIELDS,
+    "section": SECTION_FIELDS,
+    "paragraph": PARAGRAPH_FIELDS,
+    "claim": CLAIM_FIELDS,
+    "source": SOURCE_FIELDS,
+    "evidence": EVIDENCE_FIELDS,
+    "statistic": STAT_FIELDS,
+    "acknowledgement": ACK_FIELDS,
+}
+
+FIELD_TYPES: dict[str, dict[str, FieldType]] = {
+    "entity": {
+        "id": ("id",), "label": TEXT, "role": ("choice", V.ROLES),
+        "kind": ("choice", V.KINDS), "xrefs": ("list", ("curie",)),
+        "synonyms": ("list", TEXT), "description": TEXT,
+    },
+    "study": {
+        "design": ("choice", V.DESIGNS), "population": TEXT, "n": ("integer", 0),
+        "duration": TEXT, "findings": TEXT, "citation_issues": ("records", "citation_issue"),
+        "errata": ("records", "erratum"), "registration": TEXT, "notes": TEXT,
+    },
+    "citation_issue": {
+        "field": ("choice", V.CITATION_FIELDS), "cited": TEXT, "actual": TEXT, "note": TEXT,
+    },
+    "erratum": {"doi": TEXT, "note": TEXT},
+    "article": {
+        "title": TEXT, "references": ("list", ("key",)), "sections": ("records", "section"),
+    },
+    "section": {"id": ("id",), "title": TEXT, "paragraphs": ("records", "paragraph")},
+    "paragraph": {
+        "n": ("integer", 1), "kind": ("choice", V.PARAGRAPH_KINDS), "incipit": TEXT,
+    },
+    "claim": {
+        "id": ("id",), "statement": TEXT, "subject": TEXT,
+        "predicate": ("choice", tuple(V.PREDICATES)), "object": TEXT, "population": TEXT,
+        "context": TEXT, "dose": TEXT, "duration": TEXT,
+        "certainty": ("choice", V.CERTAINTIES), "source": ("record", "source"),
+        "article_cites": ("list", ("key",)), "evidence": ("records", "evidence"),
+        "superseded_by": TEXT, "acknowledges": ("records", "acknowledgement"),
+        "notes": TEXT,
+    },
+    "source": {
+        "section": TEXT, "paragraph": ("integer", 1), "row": TEXT, "column": TEXT,
+        "item": TEXT,
+    },
+    "evidence": {
+        "study": ("key",), "stance": ("choice", V.STANCES), "finding": TEXT,
+        "locator": TEXT, "statistics": ("records", "statistic"),
+    },
+    "statistic": {
+        "measure": ("choice", V.MEASURES), "comparison": TEXT, "value": ("number",),
+        "ci": ("ci",), "ci_level": ("fraction",), "p": ("p",), "unit": TEXT,
+        "groups": ("groups",),
+    },
+    "acknowledgement": {"claim": TEXT, "reason": TEXT},
+}
+
+#: Each corpus file kind: its top-level key and what that key holds.
+FILE_KINDS: dict[str, tuple[str, FieldType]] = {
+    "entities": ("entities", ("records", "entity")),
+    "studies": ("studies", ("keyed", "study")),
+    "article": ("article", ("record", "article")),
+    "claims": ("claims", ("records", "claim")),
+}
+
+P_BOUND_PATTERN = _P_BOUND.pattern

@@ -333,6 +333,42 @@ def schema(kind: str | None, output: Path | None) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
+@cli.command()
+@ROOT_OPTION
+@click.argument("revs", metavar="[REV [REV]]", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]),
+              default="text", show_default=True,
+              help="text for the terminal; markdown for a pull request comment; json.")
+@click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
+@click.option("--exit-code", is_flag=True, help="Exit 1 when there are differences.")
+def diff(root: Path | None, revs: tuple[str, ...], fmt: str, as_json: bool,
+         exit_code: bool) -> None:
+    """What changed in the corpus, claim by claim, between git revisions.
+
+    No REV: HEAD against the working tree; one REV: REV against the working tree; two:
+    the first against the second. Lists claims added, removed and changed (statement,
+    subject, predicate, object, certainty, ... and the file, so moved claims show as
+    moved), evidence lines added and removed, computed values that moved (status,
+    level, ...), and the diagnostics introduced and fixed.
+    """
+    from kg import diff as X
+
+    if len(revs) > 2:
+        raise click.UsageError("give at most two revisions")
+    path = _root(root)
+    old = revs[0] if revs else None
+    new = revs[1] if len(revs) == 2 else None
+    try:
+        result = X.diff(path, old, new)
+    except KgError as exc:
+        raise FatalError(str(exc)) from None
+    fmt = "json" if as_json else fmt
+    render = {"text": X.render_text, "markdown": X.render_markdown, "json": X.render_json}
+    click.echo(render[fmt](result), nl=False)
+    if exit_code and not result.empty:
+        sys.exit(1)
+
+
 # -- questions: studies, claims, show, paths, sparql, stats (issue 5; docs/cli.md) -----------
 
 JSON_OPTION = click.option(

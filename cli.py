@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from kg.errors import KgError
+from kg.vocabulary import DESIGNS
 
 ROOT_OPTION = click.option(
     "--root",
@@ -369,6 +370,78 @@ def diff(root: Path | None, revs: tuple[str, ...], fmt: str, as_json: bool,
         sys.exit(1)
 
 
+@cli.group()
+def add() -> None:
+    """Add a study (looked up by DOI or PMID) or an entity to the corpus."""
+
+
+@add.command("study")
+@ROOT_OPTION
+@click.option("--doi", metavar="DOI", help="Look the work up at Crossref.")
+@click.option("--pmid", metavar="PMID", help="Look the work up at PubMed (E-utilities).")
+@click.option("--design", type=click.Choice(DESIGNS), default=None,
+              help="The study design, if known (else the stub says TODO).")
+def add_study(root: Path | None, doi: str | None, pmid: str | None,
+              design: str | None) -> None:
+    """Look a work up by DOI or PMID and add it: a BibTeX entry in references.bib and a
+    stub record in claims/studies.yaml whose design, population and findings say TODO
+    until you fill them in (kg validate points at them). Needs the network; offline, it
+    says so and changes nothing (exit 2).
+    """
+    from kg import curation as C
+
+    if bool(doi) == bool(pmid):
+        raise click.UsageError("give exactly one of --doi and --pmid")
+    path = _root(root)
+    try:
+        work = C.fetch_work(doi=doi, pmid=pmid)
+        added = C.add_study(path, work, design)
+    except KgError as exc:
+        raise FatalError(str(exc)) from None
+    first = work.authors[0][0] if work.authors else "?"
+    click.echo(f"added {added.key}: {first} {work.year or ''}, {work.title}")
+    click.echo(f"  {_shown(path / 'references.bib')}:{added.bib_line}: the BibTeX entry "
+               f"(from {work.source})")
+    click.echo(f"  {_shown(path / 'claims' / 'studies.yaml')}:{added.study_line}: fill in "
+               "the design, population and findings")
+
+
+@add.command("entity")
+@ROOT_OPTION
+@click.argument("ident", metavar="ID")
+@click.option("--label", required=True, help="The preferred human name.")
+@click.option("--role", required=True,
+              type=click.Choice(["intervention", "exposure", "mechanism", "outcome"]))
+@click.option("--kind", "kind", required=True, metavar="KIND",
+              help="behaviour, cell, chemical, disease, drug, enzyme, gene, hormone, "
+              "measurement, nutrient, pathway, process, protein or tissue.")
+@click.option("--xref", "xrefs", multiple=True, metavar="CURIE",
+              help="The same concept in an ontology, e.g. CHEBI:50114 (repeatable).")
+@click.option("--synonym", "synonyms", multiple=True, help="Another name (repeatable).")
+@click.option("--description", default=None, help="One or two sentences, if ambiguous.")
+def add_entity(root: Path | None, ident: str, label: str, role: str, kind: str,
+               xrefs: tuple[str, ...], synonyms: tuple[str, ...],
+               description: str | None) -> None:
+    """Append an entity to claims/entities.yaml. Xrefs are checked against the offline
+    Bioregistry snapshot: an unknown prefix gets suggestions (close spellings, or the
+    prefixes usual for KIND); without --xref, the usual prefixes for KIND are listed.
+    """
+    from kg import curation as C
+
+    path = _root(root)
+    try:
+        line = C.add_entity(path, ident, label, role, kind, list(xrefs), list(synonyms),
+                            description)
+    except KgError as exc:
+        raise FatalError(str(exc)) from None
+    click.echo(f"added {ident}: {_shown(path / 'claims' / 'entities.yaml')}:{line}")
+    if not xrefs:
+        tips = C.prefix_suggestions(kind)
+        if tips:
+            click.echo(f"  no xrefs: for a {kind}, try {', '.join(tips)} "
+                       "(kg validate checks them offline)", err=True)
+
+
 # -- questions: studies, claims, show, paths, sparql, stats (issue 5; docs/cli.md) -----------
 
 JSON_OPTION = click.option(
@@ -445,20 +518,37 @@ def _q_emit(data: Any, as_json: bool, render: Any) -> None:
 
 @cli.command()
 @ROOT_OPTION
-@click.argument("claim", nargs=-1, required=True)
+@click.argument("claim", nargs=-1)
 @click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 50),
               help="How many matching claims to list when CLAIM is words.")
+@click.option("--design", "designs", multiple=True, metavar="DESIGN",
+              type=click.Choice(DESIGNS),
+              help="Without CLAIM: only studies of this design (repeatable).")
+@click.option("--cited/--uncited", "cited", default=None,
+              help="Without CLAIM: only studies the article cites (in its references or "
+              "for a claim), or only those it does not.")
+@click.option("--words", metavar="TEXT", default=None,
+              help="Without CLAIM: only studies whose key, title, population and findings "
+              "hold every word of TEXT.")
 @JSON_OPTION
-def studies(root: Path | None, claim: tuple[str, ...], limit: int, as_json: bool) -> None:
-    """Which studies support a claim, and which do not.
+def studies(root: Path | None, claim: tuple[str, ...], limit: int, designs: tuple[str, ...],
+            cited: bool | None, words: str | None, as_json: bool) -> None:
+    """Which studies support a claim, and which do not; or, without CLAIM, the studies.
 
     CLAIM is a claim id or a few words ("magnesium hip bone density"). Words pick the
     best-matching claim and list the runners-up; pass an id to pick another. Shows the
     evidence grouped by stance, with each study's design, population, size, numbers and
     locator, then the claim's evidence status, its rating (high, moderate, low, very-low,
     none) with the reasons for it, the article's citation state, and the claim's notes
-    (docs/evidence.md). Exit status: 0 answered, 1 no claim matches.
+    (docs/evidence.md). Without CLAIM, lists the studies (filtered by --design,
+    --cited/--uncited, --words). Exit status: 0 answered, 1 no claim (or no study) matches.
     """
+    if not claim:
+        _study_list(root, designs, cited, words, as_json)
+        return
+    if designs or cited is not None or words:
+        raise click.UsageError("--design, --cited/--uncited and --words list studies; "
+                               "give them without CLAIM")
     from kg import views
     from kg.lookup import find_claim_id_indexed, suggest
     from kg.search import search_indexed, unmatched_words_indexed
@@ -482,6 +572,21 @@ def studies(root: Path | None, claim: tuple[str, ...], limit: int, as_json: bool
     corpus = ix.corpus_for(claims=[found, *(h.claim for h in hits)])
     _q_emit(views.studies_data(corpus, query, corpus.claims[found], hits), as_json,
             views.render_studies)
+
+
+def _study_list(root: Path | None, designs: tuple[str, ...], cited: bool | None,
+                words: str | None, as_json: bool) -> None:
+    from kg import views
+    from kg.search import filter_studies
+
+    ix = _q_index(root)
+    listing = ix.study_listing()
+    corpus = ix.corpus_for(studies=[row[0] for row in listing])
+    rows = filter_studies(corpus, listing, designs=designs, cited=cited, words=words)
+    filters = {"design": list(designs), "cited": cited, "words": words}
+    _q_emit(views.study_list_data(corpus, rows, filters), as_json, views.render_study_list)
+    if not rows:
+        _nothing("no studies match these filters")
 
 
 @cli.command()

@@ -626,6 +626,15 @@ class Index:
         return [study_bearing(_summary(r), json.loads(r[14]), bool(r[15]))
                 for r in self._rows(sql + "WHERE b.study = ? ORDER BY b.ord", (study,))]
 
+    def study_listing(self) -> list[tuple[str, bool, int, int]]:
+        """(key, listed in the article's references, claims it bears on, claims the
+        article cites it for) of every study, in file order."""
+        rows = self._rows(
+            "SELECT s.key, s.listed, COUNT(b.ord), COALESCE(SUM(b.cited), 0) "
+            "FROM studies s LEFT JOIN bearings b ON b.study = s.key "
+            "GROUP BY s.ord ORDER BY s.ord")
+        return [(str(r[0]), bool(r[1]), int(r[2]), int(r[3])) for r in rows]
+
     def links_from(self, subjects: Iterable[str], min_trav: int,
                    only_to: str | None = None) -> list[tuple[Any, ...]]:
         """(ord, id, subject, predicate, object, rating, status, origin) of the claims kg paths may

@@ -18,11 +18,11 @@ import functools
 import heapq
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from kg.model import Claim, Corpus
+from kg.model import Claim, Corpus, Reference, Study
 
 if TYPE_CHECKING:
     from kg.index import Index
@@ -388,4 +388,34 @@ def filter_claims(
             if (statuses and a.status not in statuses) or (ratings and a.rating not in ratings):
                 continue
         out.append(c)
+    return out
+
+
+def study_words(study: Study, reference: Reference | None) -> set[str]:
+    """The stemmed words of a study's key, title, population and findings."""
+    title = reference.fields.get("title", "") if reference is not None else ""
+    return set(tokens(" ".join((study.key, title, study.population, study.findings))))
+
+
+def filter_studies(corpus: Corpus, listing: list[tuple[str, bool, int, int]], *,
+                   designs: Sequence[str] = (), cited: bool | None = None,
+                   words: str | None = None) -> list[tuple[str, bool, int, int]]:
+    """The rows of ``listing`` (Index.study_listing) whose study has one of ``designs``,
+    is cited by the article or not (``cited``: listed in its references or in an
+    ``article_cites``), and whose key, title, population and findings hold every word
+    of ``words`` (stemmed; stop words dropped)."""
+    wanted = set(tokens(words)) if words else set()
+    out = []
+    for row in listing:
+        key, listed, _claims, cited_for = row
+        study = corpus.studies.get(key)
+        if study is None:
+            continue
+        if designs and study.design not in designs:
+            continue
+        if cited is not None and (listed or cited_for > 0) != cited:
+            continue
+        if wanted and not wanted <= study_words(study, corpus.references.get(key)):
+            continue
+        out.append(row)
     return out

@@ -434,6 +434,35 @@ def render_studies(data: JSON, style: Style) -> str:
     return "\n".join(out) + "\n"
 
 
+def study_list_data(corpus: Corpus, rows: list[tuple[str, bool, int, int]],
+                    filters: JSON) -> JSON:
+    """``kg studies`` without a claim: the studies of ``rows`` (Index.study_listing)."""
+    out = []
+    for key, listed, claims, cited_for in rows:
+        study = corpus.studies[key]
+        ref = corpus.references.get(key)
+        out.append({
+            "key": key, "citation": citation(corpus, key),
+            "title": ref.fields.get("title") if ref is not None else None,
+            "design": study.design, "level": level_of_study(study), "n": study.n,
+            "population": study.population, "in_article_references": listed,
+            "cited": listed or cited_for > 0, "claims": claims,
+        })
+    return {"filters": filters, "studies": out}
+
+
+def render_study_list(data: JSON, style: Style) -> str:
+    rows = [[s["key"], s["design"], s["level"] or "-",
+             "-" if s["n"] is None else str(s["n"]), "yes" if s["cited"] else "no",
+             str(s["claims"]), s["citation"] + (f": {s['title']}" if s["title"] else "")]
+            for s in data["studies"]]
+    if not rows:
+        return ""
+    lines = table(rows, style, header=["STUDY", "DESIGN", "LEVEL", "N", "CITED", "CLAIMS",
+                                       "REFERENCE"])
+    return "\n".join(lines) + "\n"
+
+
 # -- kg claims --------------------------------------------------------------------------------
 
 

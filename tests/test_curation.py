@@ -16,6 +16,7 @@ from jsonshape import check, named_shapes
 
 from cli import cli
 from kg import curation
+from kg.errors import KgError
 
 CORPORA = Path(__file__).parent / "corpora"
 RECORDED = Path(__file__).parent / "recorded"
@@ -102,7 +103,7 @@ def recorded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
             name = f"pubmed-esummary-{url.rsplit('=', 1)[1]}.json"
         path = RECORDED / name
         if not path.exists():
-            raise curation.KgError(f"{url}: has no record of it (HTTP 404)")
+            raise KgError(f"{url}: has no record of it (HTTP 404)")
         return path.read_bytes()
 
     monkeypatch.setattr(curation, "http_get", get)

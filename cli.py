@@ -14,7 +14,12 @@ from typing import Any
 import click
 
 from kg.errors import KgError
-from kg.vocabulary import DESIGNS
+
+#: kg.vocabulary.DESIGNS, spelt out so that `kg` starts without importing the vocabulary
+#: (tests/test_cli_choices.py keeps the two equal)
+DESIGNS = ("meta-analysis", "systematic-review", "rct", "prospective-cohort",
+           "retrospective-cohort", "case-control", "cross-sectional", "narrative-review",
+           "consensus-statement", "guideline", "animal", "in-vitro")
 
 ROOT_OPTION = click.option(
     "--root",

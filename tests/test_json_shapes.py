@@ -48,7 +48,8 @@ def run(args: list[str], env: dict[str, str] | None = None) -> tuple[int, Any, s
 
 def test_the_page_names_every_shape() -> None:
     for name in ("EntityRef", "ClaimSummary", "Statistic", "EvidenceLine", "Claim", "entity",
-                 "claim", "study", "Error", "Validation", "Audit"):
+                 "claim", "study", "Error", "Validation", "Audit", "StudyList", "ClaimBrief",
+                 "Change"):
         assert name in NAMED, f"docs/cli.md has no shape {name}"
 
 

@@ -188,12 +188,15 @@ def bibtex_entry(key: str, work: Work) -> str:
     return f"@article{{{key},\n{body}\n}}\n"
 
 
-def study_stub(key: str, design: str | None) -> str:
+def study_stub(key: str, work: Work, design: str | None) -> str:
+    source = (f"Crossref record of DOI {work.doi}" if work.source == "crossref"
+              else f"PubMed record of PMID {work.pmid}")
     return (f"  {key}:\n"
             "    # added by `kg add study`: fill in the design, population and findings\n"
             f"    design: {design or TODO}\n"
             f"    population: {TODO}\n"
-            f"    findings: {TODO}\n")
+            f"    findings: {TODO}\n"
+            f"    verified: {_flow_item(source + ' (identifiers and authors, by kg add study)')}\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,7 +240,7 @@ def add_study(root: Path, work: Work, design: str | None = None) -> Added:
     studies.write_text(text, encoding="utf-8")
     key = bibtex_key(work, set(refs) | broken)
     bib_line = _append(bib, bibtex_entry(key, work))
-    study_line = _append(studies, study_stub(key, design))
+    study_line = _append(studies, study_stub(key, work, design))
     return Added(key, work, bib_line, study_line + 2)
 
 

@@ -672,6 +672,7 @@ TEXT: FieldType = ("text",)
 RECORDS: dict[str, dict[str, bool]] = {
     "entity": ENTITY_FIELDS,
     "study": STUDY_FIELDS,
+    "pooled": POOLED_FIELDS,
     "citation_issue": ISSUE_FIELDS,
     "erratum": ERRATUM_FIELDS,
     "article": ARTICLE_FIELDS,
@@ -692,9 +693,11 @@ FIELD_TYPES: dict[str, dict[str, FieldType]] = {
     },
     "study": {
         "design": ("choice", V.DESIGNS), "population": TEXT, "n": ("integer", 0),
-        "duration": TEXT, "findings": TEXT, "citation_issues": ("records", "citation_issue"),
-        "errata": ("records", "erratum"), "registration": TEXT, "notes": TEXT,
+        "duration": TEXT, "findings": TEXT, "pooled": ("record", "pooled"),
+        "citation_issues": ("records", "citation_issue"), "errata": ("records", "erratum"),
+        "registration": TEXT, "verified": TEXT, "notes": TEXT,
     },
+    "pooled": {"designs": ("list", ("choice", V.POOLED_DESIGNS)), "studies": ("integer", 1)},
     "citation_issue": {
         "field": ("choice", V.CITATION_FIELDS), "cited": TEXT, "actual": TEXT, "note": TEXT,
     },
@@ -707,10 +710,12 @@ FIELD_TYPES: dict[str, dict[str, FieldType]] = {
         "n": ("integer", 1), "kind": ("choice", V.PARAGRAPH_KINDS), "incipit": TEXT,
     },
     "claim": {
-        "id": ("id",), "statement": TEXT, "subject": TEXT,
-        "predicate": ("choice", tuple(V.PREDICATES)), "object": TEXT, "population": TEXT,
+        "id": ("id",), "kind": ("choice", V.CLAIM_KINDS), "origin": ("choice", V.ORIGINS),
+        "statement": TEXT, "subject": TEXT, "predicate": ("choice", tuple(V.PREDICATES)),
+        "object": TEXT, "outcome": TEXT, "population": TEXT,
         "context": TEXT, "dose": TEXT, "duration": TEXT,
         "certainty": ("choice", V.CERTAINTIES), "source": ("record", "source"),
+        "justification": TEXT, "recommended_by": ("list", ("key",)),
         "article_cites": ("list", ("key",)), "evidence": ("records", "evidence"),
         "superseded_by": TEXT, "acknowledges": ("records", "acknowledgement"),
         "notes": TEXT,
@@ -721,7 +726,7 @@ FIELD_TYPES: dict[str, dict[str, FieldType]] = {
     },
     "evidence": {
         "study": ("key",), "stance": ("choice", V.STANCES), "finding": TEXT,
-        "locator": TEXT, "statistics": ("records", "statistic"),
+        "locator": TEXT, "indirect": TEXT, "statistics": ("records", "statistic"),
     },
     "statistic": {
         "measure": ("choice", V.MEASURES), "comparison": TEXT, "value": ("number",),

@@ -444,7 +444,7 @@ def study_list_data(corpus: Corpus, rows: list[tuple[str, bool, int, int]],
         out.append({
             "key": key, "citation": citation(corpus, key),
             "title": ref.fields.get("title") if ref is not None else None,
-            "design": study.design, "level": level_of_study(study), "n": study.n,
+            "design": study.design, "starts": start_of_study(study), "n": study.n,
             "population": study.population, "in_article_references": listed,
             "cited": listed or cited_for > 0, "claims": claims,
         })
@@ -452,13 +452,13 @@ def study_list_data(corpus: Corpus, rows: list[tuple[str, bool, int, int]],
 
 
 def render_study_list(data: JSON, style: Style) -> str:
-    rows = [[s["key"], s["design"], s["level"] or "-",
+    rows = [[s["key"], s["design"], s["starts"] or "-",
              "-" if s["n"] is None else str(s["n"]), "yes" if s["cited"] else "no",
              str(s["claims"]), s["citation"] + (f": {s['title']}" if s["title"] else "")]
             for s in data["studies"]]
     if not rows:
         return ""
-    lines = table(rows, style, header=["STUDY", "DESIGN", "LEVEL", "N", "CITED", "CLAIMS",
+    lines = table(rows, style, header=["STUDY", "DESIGN", "STARTS", "N", "CITED", "CLAIMS",
                                        "REFERENCE"])
     return "\n".join(lines) + "\n"
 

@@ -58,7 +58,7 @@ CASES: list[tuple[str, list[str], int, str]] = [
     ("questions", ["studies", "exercise", "bone", "density", "--json"], 0, "## kg studies"),
     ("questions", ["studies", "exercise-lowers-protein-p", "--json"], 0, "## kg studies"),
     ("questions", ["claims", "--json"], 0, "## kg claims"),
-    ("valid", ["claims", "--status", "established", "--json"], 1, "## kg claims"),
+    ("valid", ["claims", "--rating", "high", "--json"], 1, "## kg claims"),
     ("questions", ["show", "bone", "mineral", "density", "--json"], 0, "entity"),
     ("questions", ["show", "exercise-raises-density", "--json"], 0, "claim"),
     ("questions", ["show", "beta2021meta", "--json"], 0, "study"),

@@ -5,12 +5,10 @@ typed field, a wrong value is refused by both the schema and kg validate."""
 
 from __future__ import annotations
 
-import copy
 import json
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -108,27 +106,53 @@ def test_init_attaches_the_schemas(tmp_path: Path, runner: CliRunner) -> None:
 
 
 # -- every typed field: a wrong value is refused by the schema and by kg validate -----------
+#
+# Each case takes an instance of the record from a corpus that validates, preferring one
+# that has the field (kind- and origin-specific fields need a claim of that kind): the small
+# valid corpus first, else the real one. The file must have no error before the wrong value
+# goes in, so that the error after it is the wrong value's.
 
-#: where an instance of each record sits in tests/corpora/valid: (file, path of keys)
-INSTANCES: dict[str, tuple[str, tuple[Any, ...]]] = {
-    "entity": ("entities.yaml", ("entities", 0)),
-    "study": ("studies.yaml", ("studies", "alpha2020trial")),
-    "citation_issue": ("studies.yaml", ("studies", "alpha2020trial", "citation_issues", 0)),
-    "article": ("article.yaml", ("article",)),
-    "section": ("article.yaml", ("article", "sections", 0)),
-    "paragraph": ("article.yaml", ("article", "sections", 0, "paragraphs", 0)),
-    "claim": ("exercise.yaml", ("claims", 0)),
-    "source": ("exercise.yaml", ("claims", 0, "source")),
-    "evidence": ("exercise.yaml", ("claims", 0, "evidence", 0)),
-    "statistic": ("exercise.yaml", ("claims", 0, "evidence", 0, "statistics", 0)),
-}
-#: records the valid corpus has no instance of (planted with a minimal one below)
-PLANTED: dict[str, tuple[str, tuple[Any, ...], dict[str, Any]]] = {
-    "erratum": ("studies.yaml", ("studies", "alpha2020trial", "errata"),
-                {"doi": "10.1000/x", "note": "a correction"}),
-    "acknowledgement": ("exercise.yaml", ("claims", 0, "acknowledges"),
-                        {"claim": "walking-lowers-fracture", "reason": "both stand"}),
-}
+REAL = ("claims", "references.bib")
+
+
+def walk(doc: Any, t: S.FieldType, path: tuple[Any, ...],
+         out: list[tuple[str, tuple[Any, ...], set[str]]]) -> None:
+    if t[0] == "record" and isinstance(doc, dict):
+        out.append((t[1], path, set(doc)))
+        for field, ft in S.FIELD_TYPES.get(t[1], {}).items():
+            if field in doc:
+                walk(doc[field], ft, (*path, field), out)
+    elif t[0] == "records" and isinstance(doc, list):
+        for i, item in enumerate(doc):
+            walk(item, ("record", t[1]), (*path, i), out)
+    elif t[0] == "keyed" and isinstance(doc, dict):
+        for key, item in doc.items():
+            walk(item, ("record", t[1]), (*path, key), out)
+
+
+def records_in(root: Path) -> list[tuple[str, str, tuple[Any, ...], set[str]]]:
+    """(record, file name, path, fields present) of every record instance under root."""
+    found: list[tuple[str, str, tuple[Any, ...], set[str]]] = []
+    for path in sorted((root / "claims").glob("*.yaml")):
+        top, t = S.FILE_KINDS[J.kind_of(path.name)]
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        out: list[tuple[str, tuple[Any, ...], set[str]]] = []
+        walk(doc[top], t, (top,), out)
+        found += [(record, path.name, p, fields) for record, p, fields in out]
+    return found
+
+
+SOURCES = {"valid": records_in(CORPORA / "valid"), "real": records_in(REPO)}
+
+
+def pick(record: str, field: str) -> tuple[str, str, tuple[Any, ...]]:
+    """(corpus, file name, path) of the instance to plant a wrong ``field`` into."""
+    for want_field in (True, False):
+        for corpus in ("valid", "real"):
+            for rec, name, path, fields in SOURCES[corpus]:
+                if rec == record and (field in fields or not want_field):
+                    return corpus, name, path
+    raise AssertionError(f"no corpus has a {record} record")
 
 
 def wrong(t: S.FieldType) -> Any:
@@ -137,19 +161,14 @@ def wrong(t: S.FieldType) -> Any:
         return t[1] - 1
     return {
         "text": ["a", "list"], "id": "Not Kebab", "key": ["a", "list"], "curie": "nocolon",
-        "number": "many", "fraction": 1.5,
-        "p": "sometimes", "ci": [1.0], "groups": [1.0], "choice": "zzz-not-a-word",
-        "list": "not a list", "record": "not a mapping", "records": "not a list",
-        "keyed": ["not", "a", "mapping"],
+        "number": "many", "fraction": 1.5, "p": "sometimes", "ci": [1.0], "groups": [1.0],
+        "choice": "zzz-not-a-word", "list": "not a list", "record": "not a mapping",
+        "records": "not a list", "keyed": ["not", "a", "mapping"],
     }[t[0]]
 
 
 def cases() -> list[tuple[str, str]]:
     return [(record, field) for record in S.RECORDS for field in S.RECORDS[record]]
-
-
-def test_every_record_has_an_instance_to_plant_into() -> None:
-    assert sorted(INSTANCES.keys() | PLANTED.keys()) == sorted(S.RECORDS)
 
 
 def locate(doc: Any, path: tuple[Any, ...]) -> Any:
@@ -158,33 +177,35 @@ def locate(doc: Any, path: tuple[Any, ...]) -> Any:
     return doc
 
 
+def file_errors(root: Path, name: str) -> list[str]:
+    _corpus, diags = validate(root)
+    return [f"{d.line}:{d.column} {d.code} {d.message}" for d in diags
+            if d.severity == Severity.ERROR and Path(d.file).name == name]
+
+
 @pytest.mark.parametrize(("record", "field"), cases(), ids=[f"{r}.{f}" for r, f in cases()])
 def test_a_wrong_value_is_refused_by_schema_and_validator(
-        record: str, field: str, corpus_copy: Callable[[str], Path]) -> None:
+        record: str, field: str, tmp_path: Path) -> None:
     import jsonschema  # type: ignore[import-untyped]
 
-    t = S.FIELD_TYPES[record][field]
-    root = corpus_copy("valid")
-    if record in PLANTED:
-        name, path, instance = PLANTED[record]
+    corpus, name, path = pick(record, field)
+    root = tmp_path / corpus
+    if corpus == "valid":
+        shutil.copytree(CORPORA / "valid", root)
     else:
-        name, path = INSTANCES[record]
+        shutil.copytree(REPO / "claims", root / "claims")
+        shutil.copy2(REPO / "references.bib", root / "references.bib")
     file = root / "claims" / name
     doc = yaml.safe_load(file.read_text(encoding="utf-8"))
-    if record in PLANTED:
-        holder = locate(doc, path[:-1])
-        holder[path[-1]] = [copy.deepcopy(instance)]
-        target = holder[path[-1]][0]
-    else:
-        target = locate(doc, path)
-    before = copy.deepcopy(doc)
+    file.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True),
+                    encoding="utf-8")
+    assert file_errors(root, name) == [], "the instance must validate before"
     schema = J.schema_for(J.kind_of(name))
-    assert jsonschema.Draft202012Validator(schema).is_valid(before), "the base must be valid"
-    target[field] = wrong(t)
+    assert jsonschema.Draft202012Validator(schema).is_valid(doc), "the base must be valid"
+    t = S.FIELD_TYPES[record][field]
+    locate(doc, path)[field] = wrong(t)
     assert not jsonschema.Draft202012Validator(schema).is_valid(doc), (
         f"the schema admits {record}.{field} = {wrong(t)!r}")
     file.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True),
                     encoding="utf-8")
-    _corpus, diags = validate(root)
-    errors = [d for d in diags if d.severity == Severity.ERROR and d.file.endswith(name)]
-    assert errors, f"kg validate admits {record}.{field} = {wrong(t)!r}"
+    assert file_errors(root, name), f"kg validate admits {record}.{field} = {wrong(t)!r}"

@@ -52,7 +52,8 @@ def _free_port() -> int:
 def server() -> Iterator[str]:
     exe = _oxigraph()
     if exe is None:
-        pytest.skip("the oxigraph server binary is not installed (pip install oxigraph)")
+        pytest.fail("the oxigraph server binary is missing: it is in the test group "
+                    "(pip install oxigraph)")
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     proc = subprocess.Popen([exe, "serve", "--bind", f"127.0.0.1:{port}"],

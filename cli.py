@@ -684,50 +684,112 @@ def show(root: Path | None, ident: tuple[str, ...], as_json: bool) -> None:
     _q_emit(data, as_json, views.render_show)
 
 
+DIAGRAM_FORMATS = ("text", "json", "mermaid", "dot", "svg")
+
+
+FORMAT_DIAGRAM_OPTION = click.option(
+    "--format", "fmt", type=click.Choice(DIAGRAM_FORMATS), default=None,
+    help="text (default), json, or a diagram: mermaid, dot, svg (drawn offline by "
+    "graphviz-pure).")
+
+
+OUTPUT_OPTION = click.option(
+    "-o", "--output", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path),
+    default=None, help="Write the answer to FILE instead of stdout.")
+
+
+def _emit_diagram(diagram: Any, fmt: str, output: Path | None) -> None:
+    from kg.diagram import render
+
+    try:
+        text = render(diagram, fmt)
+    except KgError as exc:
+        raise FatalError(str(exc)) from None
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
 @cli.command()
 @ROOT_OPTION
 @click.argument("source", metavar="FROM")
 @click.argument("target", metavar="TO")
-@click.option("--max-hops", default=4, show_default=True, type=click.IntRange(1, 8),
-              help="The longest chain to look for, in claims.")
+@click.option("--max-hops", default=10, show_default=True, type=click.IntRange(1, 12),
+              help="The longest chain to look for, in hops.")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000),
-              help="How many chains to show.")
+              help="How many chains to show (diagrams merge the chains shown).")
+@click.option("--via", metavar="ENTITY", default=None,
+              help="Only chains that pass through ENTITY.")
 @click.option("--all", "include_all", is_flag=True,
               help="Follow every claim, not only signed causal ones (increases, decreases, "
               "required-for, cofactor-for): associational, structural and no-effect too.")
+@FORMAT_DIAGRAM_OPTION
+@OUTPUT_OPTION
 @JSON_OPTION
 def paths(root: Path | None, source: str, target: str, max_hops: int, limit: int,
-          include_all: bool, as_json: bool) -> None:
-    """Chains of claims from one entity to another, shortest first.
+          via: str | None, include_all: bool, fmt: str | None, output: Path | None,
+          as_json: bool) -> None:
+    """Chains of claims from one entity to another, strongest weakest link first.
 
     FROM and TO are entities (id, label, synonym or CURIE; quote labels with spaces).
-    Each chain shows its net sign (the product of its links' signs) and its weakest link:
-    the claim with the lowest evidence rating, claims without support being weakest.
-    Only effect claims are followed; links the curator added are marked.
+    Parallel claims between the same two entities are one hop; each chain of entities is
+    shown once, with its net sign (the product of its hops' signs) and its weakest link.
+    Chains are ranked by the evidence of their weakest link, then by length. --format
+    mermaid|dot|svg draws every chain shown as one merged diagram. Only effect claims
+    are followed; links the curator added are marked.
     Exit status: 0 chains found, 1 none (or an unknown entity), 2 ambiguous entity.
     """
     from kg import views
     from kg.lookup import LookupFailed, find_entity_indexed
-    from kg.paths import chain_data, find_chains_indexed
+    from kg.paths import chain_data, find_chains_indexed, origin_of
 
+    fmt = "json" if as_json else (fmt or "text")
     ix = _q_index(root)
     try:
         a = find_entity_indexed(ix, source).entity
         b = find_entity_indexed(ix, target).entity
+        through = find_entity_indexed(ix, via).entity if via else None
     except LookupFailed as exc:
         raise _q_lookup_error(exc) from None
     chains, truncated = find_chains_indexed(ix, a.id, b.id, max_hops=max_hops,
-                                            include_all=include_all)
+                                            include_all=include_all,
+                                            via=through.id if through else None)
     shown = chains[:limit]
     corpus = ix.corpus_for(
         claims=[ln.claim for ch in shown for ln in ch.links],
         entities=[a.id, b.id, *(e for ch in shown for e in ch.entities)])
+    if not chains:
+        if fmt in ("text", "json"):
+            data = views.paths_data(corpus, a, b, [], max_hops=max_hops,
+                                    include_all=include_all, limit=limit, total=0,
+                                    truncated=False, via=through)
+            _q_emit(data, fmt == "json", views.render_paths)
+        _nothing(f"no chain of claims from '{a.id}' to '{b.id}'"
+                 + (f" through '{through.id}'" if through else ""))
+        return
+    if fmt in ("mermaid", "dot", "svg"):
+        from kg.diagram import from_chains
+
+        labels = {e.id: (e.label, e.role) for e in corpus.entities.values()}
+        title = f"{a.label} to {b.label}: {len(shown)} of {len(chains)} chains"
+        diagram = from_chains(title, shown, labels,
+                              lambda cid: origin_of(corpus.claims[cid]) == "curator",
+                              focus=[a.id, b.id])
+        _emit_diagram(diagram, fmt, output)
+        return
     data = views.paths_data(
         corpus, a, b, [chain_data(corpus, ch) for ch in shown], max_hops=max_hops,
-        include_all=include_all, limit=limit, total=len(chains), truncated=truncated)
-    _q_emit(data, as_json, views.render_paths)
-    if not chains:
-        _nothing(f"no chain of claims from '{a.id}' to '{b.id}'")
+        include_all=include_all, limit=limit, total=len(chains), truncated=truncated,
+        via=through)
+    if output is not None:
+        import json
+
+        text = (json.dumps(data, indent=2, ensure_ascii=False) + "\n" if fmt == "json"
+                else views.render_paths(data, _q_style()))
+        output.write_text(text, encoding="utf-8")
+    else:
+        _q_emit(data, fmt == "json", views.render_paths)
 
 
 @cli.command()

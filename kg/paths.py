@@ -13,12 +13,12 @@ Only claims of kind ``effect`` are edges: a recommendation, classification, effe
 modification or open question states no effect to follow. Links the curator added (origin
 ``curator``) are followed and marked as such.
 
-A chain's **weakest link** is the claim with the lowest evidence rating (docs/evidence.md);
-a claim with no supporting study has the rating ``none``, weaker than any other. Ties go to
-the worse status, then to the earlier link.
-
-Chains are simple paths (no entity twice), at most ``max_hops`` claims long, shortest
-first; among equally short chains, the one with the stronger weakest link comes first.
+Parallel claims between the same two entities form one :class:`Hop`; a chain is a simple
+path of entities (no entity twice), listed once however many claims run along it. A hop
+is as strong as its best-supported claim; a chain's **weakest link** is its weakest hop
+(lowest evidence rating, docs/evidence.md; a hop with no supporting study has the rating
+``none``, weaker than any other; ties go to the worse status, then to the earlier hop). Chains are ranked by
+their weakest link, then by length, then by how many hops lack support (docs/cli.md).
 The enumeration is a small depth-first search equivalent to networkx's
 ``all_simple_paths`` (the tests use networkx as the oracle); importing networkx alone
 would cost about 100 ms of the 200 ms a question may take.
@@ -28,7 +28,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import product
 from typing import TYPE_CHECKING, Any
 
 from kg import vocabulary as V
@@ -43,6 +42,14 @@ STATUS_BADNESS = {"supported": 0, "contested": 1, "not-supported": 2, "contradic
                   "no-evidence": 4}
 #: Stop enumerating after this many chains, however many the graph holds.
 MAX_CHAINS = 10_000
+#: The default search depth of kg paths: deep enough for the article's central mechanism
+#: (aromatase inhibitor -> estrogen -> RANKL -> osteoclasts -> resorption -> bone loss ->
+#: BMD -> osteopenia -> osteoporosis -> fracture is nine claims).
+DEFAULT_MAX_HOPS = 10
+#: The deepest search allowed.
+MAX_HOPS = 12
+#: A weakness rank at or past this means no supporting line (kg.evidence).
+UNSUPPORTED = RATING_RANK["none"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,24 +69,74 @@ class Link:
 
 
 @dataclass(frozen=True, slots=True)
-class Chain:
+class Hop:
+    """One step of a chain: every followed claim from one entity to the next. Parallel
+    claims (two papers' wording of "estrogen restrains resorption") are one hop, not two
+    chains."""
+
+    subject: str
+    object: str
     links: tuple[Link, ...]
 
     @property
+    def sign(self) -> V.Sign:
+        """The claims' common sign; None (shown '?') when they disagree or one is unsigned."""
+        signs = {link.sign for link in self.links}
+        return signs.pop() if len(signs) == 1 else None
+
+    @property
+    def conflicting(self) -> bool:
+        return len({link.sign for link in self.links}) > 1
+
+    @property
+    def strongest(self) -> Link:
+        """The best-supported claim of the hop (the first of the best): a hop is as strong
+        as the best evidence that the step happens."""
+        return min(self.links, key=lambda link: link.weakness)
+
+    @property
+    def weakness(self) -> tuple[int, int]:
+        return self.strongest.weakness
+
+
+@dataclass(frozen=True, slots=True)
+class Chain:
+    steps: tuple[Hop, ...]
+
+    @property
     def hops(self) -> int:
-        return len(self.links)
+        return len(self.steps)
+
+    @property
+    def links(self) -> tuple[Link, ...]:
+        return tuple(link for hop in self.steps for link in hop.links)
 
     @property
     def sign(self) -> str:
-        return V.compose_signs([link.sign for link in self.links])
+        return V.compose_signs([hop.sign for hop in self.steps])
+
+    @property
+    def weakest_hop(self) -> Hop:
+        return max(self.steps, key=lambda hop: hop.weakness)  # first of the worst
 
     @property
     def weakest(self) -> Link:
-        return max(self.links, key=lambda link: link.weakness)  # first of the worst
+        """The weakest link: the strongest claim of the weakest hop."""
+        return self.weakest_hop.strongest
+
+    @property
+    def unsupported(self) -> int:
+        """How many hops have no supporting evidence at all."""
+        return sum(1 for hop in self.steps if hop.weakness[0] >= UNSUPPORTED)
 
     @property
     def entities(self) -> tuple[str, ...]:
-        return (self.links[0].subject, *(link.object for link in self.links))
+        return (self.steps[0].subject, *(hop.object for hop in self.steps))
+
+    def rank(self) -> tuple[Any, ...]:
+        """Strongest weakest link first; then shorter; then fewer unsupported hops; then
+        by entity ids, so the order never depends on file order."""
+        return (self.weakest.weakness, self.hops, self.unsupported, self.entities)
 
 
 def traversable(claim: Claim, include_all: bool) -> bool:
@@ -142,33 +199,45 @@ def adjacency(corpus: Corpus, include_all: bool = False) -> dict[str, dict[str, 
     return adj
 
 
-def find_chains(corpus: Corpus, source: str, target: str, *, max_hops: int = 4,
-                include_all: bool = False) -> tuple[list[Chain], bool]:
-    """Every chain of claims from entity ``source`` to entity ``target``, sorted; and
-    whether enumeration stopped at MAX_CHAINS."""
+def find_chains(corpus: Corpus, source: str, target: str, *, max_hops: int = DEFAULT_MAX_HOPS,
+                include_all: bool = False, via: str | None = None) -> tuple[list[Chain], bool]:
+    """Every distinct chain of entities from ``source`` to ``target``, ranked
+    (:meth:`Chain.rank`); and whether enumeration stopped at MAX_CHAINS."""
     if source not in corpus.entities or target not in corpus.entities:
         return [], False
-    return chains_in(adjacency(corpus, include_all), source, target, max_hops)
+    return chains_in(adjacency(corpus, include_all), source, target, max_hops, via)
 
 
 def chains_in(adj: dict[str, dict[str, list[Link]]], source: str, target: str,
-              max_hops: int) -> tuple[list[Chain], bool]:
+              max_hops: int, via: str | None = None) -> tuple[list[Chain], bool]:
     """:func:`find_chains` over a given adjacency (:func:`adjacency`, or the part of it that
-    can lie on a chain: pruning subgraphs that reach no chain changes nothing)."""
+    can lie on a chain: pruning subgraphs that reach no chain changes nothing). With
+    ``via``, only chains through that entity."""
     chains: list[Chain] = []
     truncated = False
     for nodes in simple_paths(adj, source, target, max_hops):
-        steps = [adj[a][b] for a, b in zip(nodes, nodes[1:], strict=False)]
-        for combo in product(*steps):
-            chains.append(Chain(tuple(combo)))
-            if len(chains) >= MAX_CHAINS:
-                truncated = True
-                break
-        if truncated:
+        if via is not None and via not in nodes[1:-1]:
+            continue
+        chains.append(Chain(tuple(Hop(a, b, tuple(adj[a][b]))
+                                  for a, b in zip(nodes, nodes[1:], strict=False))))
+        if len(chains) >= MAX_CHAINS:
+            truncated = True
             break
-    chains.sort(key=lambda ch: (ch.hops, ch.weakest.weakness,
-                                tuple(link.claim for link in ch.links)))
+    chains.sort(key=Chain.rank)
     return chains, truncated
+
+
+def link_data(corpus: Corpus, ln: Link) -> dict[str, Any]:
+    claim = corpus.claims.get(ln.claim)
+    return {"claim": ln.claim, "predicate": ln.predicate, "sign": ln.sign,
+            "rating": ln.rating, "status": ln.status,
+            "origin": "curator" if ln.curator else "article",
+            "statement": claim.statement if claim else None}
+
+
+def origin_of(claim: Claim) -> str:
+    """'article', or 'curator' for a link the curator added to join the article's claims."""
+    return claim.origin
 
 
 def chain_data(corpus: Corpus, chain: Chain) -> dict[str, Any]:
@@ -176,19 +245,20 @@ def chain_data(corpus: Corpus, chain: Chain) -> dict[str, Any]:
         e = corpus.entities.get(eid)
         return e.label if e else eid
 
+    weakest = chain.weakest_hop
     return {
         "hops": chain.hops,
         "sign": chain.sign,
         "entities": [{"id": e, "label": label(e)} for e in chain.entities],
-        "links": [
-            {"claim": ln.claim, "subject": ln.subject, "predicate": ln.predicate,
-             "object": ln.object, "sign": ln.sign, "rating": ln.rating, "status": ln.status,
-             "origin": "curator" if ln.curator else "article",
-             "statement": corpus.claims[ln.claim].statement}
-            for ln in chain.links
+        "steps": [
+            {"subject": hop.subject, "object": hop.object, "sign": hop.sign or "?",
+             "conflicting": hop.conflicting, "weakest": hop is weakest and chain.hops > 1,
+             "claims": [link_data(corpus, ln) for ln in hop.links]}
+            for hop in chain.steps
         ],
         "weakest": {"claim": chain.weakest.claim, "rating": chain.weakest.rating,
                     "status": chain.weakest.status},
+        "unsupported_hops": chain.unsupported,
     }
 
 
@@ -246,8 +316,9 @@ def chain_adjacency_indexed(ix: Index, source: str, target: str, max_hops: int,
     return adj
 
 
-def find_chains_indexed(ix: Index, source: str, target: str, *, max_hops: int = 4,
-                        include_all: bool = False) -> tuple[list[Chain], bool]:
+def find_chains_indexed(ix: Index, source: str, target: str, *,
+                        max_hops: int = DEFAULT_MAX_HOPS, include_all: bool = False,
+                        via: str | None = None) -> tuple[list[Chain], bool]:
     """:func:`find_chains` from the question index (``source`` and ``target`` exist)."""
     adj = chain_adjacency_indexed(ix, source, target, max_hops, include_all)
-    return chains_in(adj, source, target, max_hops)
+    return chains_in(adj, source, target, max_hops, via)

@@ -689,10 +689,11 @@ def show_claim_data(corpus: Corpus, claim: Claim) -> JSON:
 
 def paths_data(corpus: Corpus, source: Entity, target: Entity, chains: list[JSON], *,
                max_hops: int, include_all: bool, limit: int, total: int,
-               truncated: bool) -> JSON:
+               truncated: bool, via: Entity | None = None) -> JSON:
     return {
         "from": entity_ref(corpus, source.id),
         "to": entity_ref(corpus, target.id),
+        "via": entity_ref(corpus, via.id) if via else None,
         "max_hops": max_hops,
         "predicates": "all" if include_all else "causal",
         "limit": limit,
@@ -702,16 +703,33 @@ def paths_data(corpus: Corpus, source: Entity, target: Entity, chains: list[JSON
     }
 
 
+def _hop_lines(step: JSON, style: Style) -> list[str]:
+    claims = step["claims"]
+    preds = sorted({c["predicate"] for c in claims})
+    head = f"     ↓ {' / '.join(preds)} ({step['sign']})"
+    if step["conflicting"]:
+        head += " claims disagree on the sign"
+    if step["weakest"]:
+        head += " ← weakest"
+    out = [style.dim(head)]
+    for c in claims:
+        curator = " (curator's link)" if c["origin"] == "curator" else ""
+        out.append(style.dim(f"         {c['claim']}{curator}  [{c['status']}, "
+                             f"rated {c['rating']}]"))
+    return out
+
+
 def render_paths(data: JSON, style: Style) -> str:
     kinds = "all claims" if data["predicates"] == "all" else "causal claims"
     shown = len(data["paths"])
     total = f"{data['total']}{'+' if data['truncated'] else ''}"
-    head = (f"Paths from {data['from']['label']} to {data['to']['label']} "
+    via = f" through {data['via']['label']}" if data.get("via") else ""
+    head = (f"Chains from {data['from']['label']} to {data['to']['label']}{via} "
             f"({kinds}, up to {data['max_hops']} hops): ")
     if not data["total"]:
         head += "none found"
     elif shown < data["total"]:
-        head += f"{total} found, showing the first {shown}"
+        head += f"{total} found, showing the {shown} strongest"
     else:
         head += f"{total} found"
     out = style.wrap(head)
@@ -722,13 +740,15 @@ def render_paths(data: JSON, style: Style) -> str:
         out.append(style.bold(f"{i}. net sign {p['sign']}") +
                    f" · {p['hops']} hop{'s' if p['hops'] != 1 else ''} · weakest link: {weak}")
         out.append(f"   {p['entities'][0]['label']}")
-        for link, ent in zip(p["links"], p["entities"][1:], strict=False):
-            mark = " ← weakest" if link["claim"] == w["claim"] else ""
-            curator = " (curator's link)" if link["origin"] == "curator" else ""
-            out.append(style.dim(f"     ↓ {link['predicate']} ({link['sign'] or '?'})  "
-                                 f"{link['claim']}{curator}  [{link['status']}, "
-                                 f"rated {link['rating']}]{mark}"))
+        for step, ent in zip(p["steps"], p["entities"][1:], strict=False):
+            out += _hop_lines(step, style)
             out.append(f"   {ent['label']}")
+    if shown < data["total"]:
+        out.append("")
+        more = data["total"] - shown
+        out += style.wrap(f"{more}{'+' if data['truncated'] else ''} more chain"
+                          f"{'s' if more != 1 else ''} not shown: --limit {data['total']} "
+                          "lists them, --via ENTITY narrows them, --format svg draws them")
     if not data["total"] and data["predicates"] == "causal":
         out.append(style.dim("try --all to follow associational and structural claims too, "
                              "or a larger --max-hops"))

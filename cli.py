@@ -648,42 +648,6 @@ def claims(root: Path | None, about: str | None, position: str, study: str | Non
         _nothing("no claims match these filters")
 
 
-@cli.command()
-@ROOT_OPTION
-@click.argument("ident", metavar="ID", nargs=-1, required=True)
-@JSON_OPTION
-def show(root: Path | None, ident: tuple[str, ...], as_json: bool) -> None:
-    """Everything about one entity, claim or study.
-
-    ID is a claim id, a study's reference key, or an entity's id, label, synonym or CURIE.
-    An entity card lists its xrefs, synonyms and every claim in and out; a claim card
-    everything about the claim; a study card the bibliographic record, design, findings,
-    citation issues, errata and every claim it bears on, with what stance.
-    Exit status: 0 found, 1 nothing matches, 2 ambiguous.
-    """
-    from kg import views
-    from kg.lookup import LookupFailed, find_any_indexed
-
-    ix = _q_index(root)
-    try:
-        found = find_any_indexed(ix, " ".join(ident))
-    except LookupFailed as exc:
-        raise _q_lookup_error(exc) from None
-    if found.entity is not None:
-        eid = found.entity.id
-        data = views.entity_data(ix.corpus_for(entities=[eid]), found.entity,
-                                 ix.summaries("c.subject = ?", [eid]),
-                                 ix.summaries("c.object = ?", [eid]))
-    elif found.study is not None:
-        key = found.study.key
-        data = views.study_data(ix.corpus_for(studies=[key]), found.study, ix.bearings(key))
-    else:
-        assert found.claim is not None
-        corpus = ix.corpus_for(claims=[found.claim.id])
-        data = views.show_claim_data(corpus, found.claim)
-    _q_emit(data, as_json, views.render_show)
-
-
 DIAGRAM_FORMATS = ("text", "json", "mermaid", "dot", "svg")
 
 
@@ -709,6 +673,68 @@ def _emit_diagram(diagram: Any, fmt: str, output: Path | None) -> None:
         click.echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8")
+
+
+@cli.command()
+@ROOT_OPTION
+@click.argument("ident", metavar="ID", nargs=-1, required=True)
+@FORMAT_DIAGRAM_OPTION
+@OUTPUT_OPTION
+@JSON_OPTION
+def show(root: Path | None, ident: tuple[str, ...], fmt: str | None, output: Path | None,
+         as_json: bool) -> None:
+    """Everything about one entity, claim or study.
+
+    ID is a claim id, a study's reference key, or an entity's id, label, synonym or CURIE.
+    An entity card lists its xrefs, synonyms and every claim in and out; a claim card
+    everything about the claim; a study card the bibliographic record, design, findings,
+    citation issues, errata and every claim it bears on, with what stance.
+    --format mermaid|dot|svg draws instead: an entity's claims in and out, a claim in the
+    chains it sits in, the claims a study bears on.
+    Exit status: 0 found, 1 nothing matches, 2 ambiguous.
+    """
+    from kg import views
+    from kg.lookup import LookupFailed, find_any_indexed
+
+    fmt = "json" if as_json else (fmt or "text")
+    ix = _q_index(root)
+    try:
+        found = find_any_indexed(ix, " ".join(ident))
+    except LookupFailed as exc:
+        raise _q_lookup_error(exc) from None
+    if fmt in ("mermaid", "dot", "svg"):
+        from kg import diagram as D
+
+        if found.entity is not None:
+            eid = found.entity.id
+            ids = [s["id"] for s in ix.summaries("c.subject = ? OR c.object = ?", [eid, eid])]
+            corpus = ix.corpus_for(claims=ids, entities=[eid])
+            _emit_diagram(D.entity_diagram(corpus, eid), fmt, output)
+        elif found.study is not None:
+            key = found.study.key
+            corpus = ix.corpus_for(claims=[b["id"] for b in ix.bearings(key)])
+            _emit_diagram(D.study_diagram(corpus, key), fmt, output)
+        else:
+            assert found.claim is not None
+            diagram = D.claim_diagram(ix.load_corpus(), found.claim.id)
+            if diagram is None:
+                raise NothingFound(f"claim '{found.claim.id}' is not a link between two "
+                                   "entities (superseded, or not an effect)")
+            _emit_diagram(diagram, fmt, output)
+        return
+    if found.entity is not None:
+        eid = found.entity.id
+        data = views.entity_data(ix.corpus_for(entities=[eid]), found.entity,
+                                 ix.summaries("c.subject = ?", [eid]),
+                                 ix.summaries("c.object = ?", [eid]))
+    elif found.study is not None:
+        key = found.study.key
+        data = views.study_data(ix.corpus_for(studies=[key]), found.study, ix.bearings(key))
+    else:
+        assert found.claim is not None
+        corpus = ix.corpus_for(claims=[found.claim.id])
+        data = views.show_claim_data(corpus, found.claim)
+    _q_emit(data, fmt == "json", views.render_show)
 
 
 @cli.command()

@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import KgError
-from kg.paths import Chain, Hop, Link
+from kg.model import Corpus
+from kg.paths import Chain, Hop, Link, adjacency, links, links_of, origin_of
 
 #: Diagram formats, for the CLI's --format.
 FORMATS: tuple[str, ...] = ("mermaid", "dot", "svg")
@@ -286,3 +287,91 @@ def render(d: Diagram, fmt: str) -> str:
     if fmt == "svg":
         return to_svg(d)
     raise ValueError(f"unknown diagram format {fmt!r}")
+
+
+# -- neighbourhoods -------------------------------------------------------------------------
+
+#: At most this many edges on each side of a claim in its diagram.
+CONTEXT_EDGES = 12
+
+
+def entity_links(corpus: Corpus, entity_id: str) -> list[Link]:
+    """Every claim kg paths --all would follow into or out of the entity."""
+    return [ln for ln in links(corpus, include_all=True)
+            if entity_id in (ln.subject, ln.object)]
+
+
+def claim_links(adj: dict[str, dict[str, list[Link]]],
+                back: dict[str, dict[str, list[Link]]], claim: Link,
+                depth: int = 2) -> list[Link]:
+    """The chains a claim sits in: the claim, the causal links up to ``depth`` hops into its
+    subject and out of its object (at most CONTEXT_EDGES on each side, nearest first)."""
+    out = [claim]
+    for start, graph, forward in ((claim.subject, back, False), (claim.object, adj, True)):
+        seen = {claim.subject, claim.object}
+        frontier = [start]
+        taken: list[Link] = []
+        for _ in range(depth):
+            nxt: list[str] = []
+            for node in frontier:
+                for other in sorted(graph.get(node, {})):
+                    for ln in graph[node][other]:
+                        if ln.claim != claim.claim and len(taken) < CONTEXT_EDGES:
+                            taken.append(ln)
+                    if other not in seen:
+                        seen.add(other)
+                        nxt.append(other)
+            frontier = nxt
+        out += taken if forward else taken[::-1]
+    return out
+
+
+def reverse(adj: dict[str, dict[str, list[Link]]]) -> dict[str, dict[str, list[Link]]]:
+    back: dict[str, dict[str, list[Link]]] = {}
+    for a, targets in adj.items():
+        for b, lns in targets.items():
+            back.setdefault(b, {})[a] = lns
+    return back
+
+
+def labels_of(corpus: Corpus) -> dict[str, tuple[str, str | None]]:
+    return {e.id: (e.label, e.role) for e in corpus.entities.values()}
+
+
+def curator_of(corpus: Corpus) -> Callable[[str], bool]:
+    def curator(claim_id: str) -> bool:
+        c = corpus.claims.get(claim_id)
+        return c is not None and origin_of(c) == "curator"
+
+    return curator
+
+
+def entity_diagram(corpus: Corpus, entity_id: str) -> Diagram:
+    e = corpus.entities[entity_id]
+    return from_links(f"Claims into and out of {e.label}", entity_links(corpus, entity_id),
+                      labels_of(corpus), curator_of(corpus), focus=[entity_id])
+
+
+def claim_diagram(corpus: Corpus, claim_id: str,
+                  adj: dict[str, dict[str, list[Link]]] | None = None,
+                  back: dict[str, dict[str, list[Link]]] | None = None) -> Diagram | None:
+    """The claim in the chains it sits in; None when kg paths never follows it."""
+    if adj is None:
+        adj = adjacency(corpus)
+    if back is None:
+        back = reverse(adj)
+    claim = corpus.claims[claim_id]
+    own = links_of([claim], corpus, include_all=True)
+    if not own:
+        return None
+    lns = claim_links(adj, back, own[0])
+    return from_links(f"{claim_id} in its chains", lns, labels_of(corpus), curator_of(corpus),
+                      focus=[claim.subject, claim.object], focus_claim=claim_id)
+
+
+def study_diagram(corpus: Corpus, key: str) -> Diagram:
+    """The claims a study bears on (those kg paths --all follows)."""
+    bearing = [c for c in corpus.claims.values()
+               if any(ev.study == key for ev in c.evidence) or key in c.article_cites]
+    return from_links(f"Claims {key} bears on", links_of(bearing, corpus, include_all=True),
+                      labels_of(corpus), curator_of(corpus))

@@ -26,7 +26,7 @@ would cost about 100 ms of the 200 ms a question may take.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -151,8 +151,13 @@ def traversable(claim: Claim, include_all: bool) -> bool:
 
 
 def links(corpus: Corpus, include_all: bool = False) -> list[Link]:
+    return links_of(corpus.claims.values(), corpus, include_all)
+
+
+def links_of(claims: Iterable[Claim], corpus: Corpus, include_all: bool = False) -> list[Link]:
+    """The links of those ``claims`` that kg paths follows (``include_all``: with --all)."""
     out = []
-    for c in corpus.claims.values():
+    for c in claims:
         if not traversable(c, include_all):
             continue
         if c.subject not in corpus.entities or c.object not in corpus.entities:

@@ -31,7 +31,8 @@ def diagram(curated: tuple[str, ...] = ()) -> D.Diagram:
     for ln in lns:
         adj.setdefault(ln.subject, {}).setdefault(ln.object, []).append(ln)
     chains, _ = chains_in(adj, "a", "c", 4)
-    labels = {"a": ("drug A", None), "b": ("hormone B", None), "c": ("outcome C", None)}
+    labels: dict[str, tuple[str, str | None]] = {
+        "a": ("drug A", None), "b": ("hormone B", None), "c": ("outcome C", None)}
     return D.from_chains("A to C", chains, labels, lambda cid: cid in curated, ["a", "c"])
 
 

@@ -963,6 +963,36 @@ def export(root: Path | None, base: str | None, fmt: str, output: str | None) ->
 
 @cli.command()
 @ROOT_OPTION
+@BASE_OPTION
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--max-diagrams", default=20_000, show_default=True, type=click.IntRange(0),
+              help="Draw at most this many diagrams; past it, pages list the diagram's "
+              "links instead.")
+def site(root: Path | None, base: str | None, out: Path, max_diagrams: int) -> None:
+    """Write a static evidence site into OUT (emptied first).
+
+    The article's outline with each paragraph's claims and audit flags; a page per claim,
+    entity and study, with diagrams; the audit; every export; offline search. Open
+    OUT/index.html in a browser (file:// works) or serve OUT from any static host.
+    Refuses (exit 1) when the corpus has errors, like kg build.
+    """
+    from kg.site import build_site
+
+    path, result = _built_graph(root, base)
+    if out.resolve() in (path.resolve(), *path.resolve().parents):
+        raise FatalError(f"refusing to empty {out}: it holds the corpus")
+    try:
+        report = build_site(result, out, max_diagrams=max_diagrams, progress=_progress())
+    except KgError as exc:
+        raise FatalError(str(exc)) from None
+    left = (f", {report.diagrams_left_out} left out (--max-diagrams)"
+            if report.diagrams_left_out else "")
+    click.echo(f"wrote {out}: {report.pages} pages, {report.diagrams} diagrams{left}, "
+               f"{report.bytes:,} bytes; open {out / 'index.html'}", err=True)
+
+
+@cli.command()
+@ROOT_OPTION
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]),
               default="text", show_default=True,
               help="text: for the terminal; markdown: a report to read in a pull request; "

@@ -181,14 +181,16 @@ def _dot_quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-def to_dot(d: Diagram, href: Callable[[str, str], str | None] | None = None) -> str:
+def to_dot(d: Diagram, href: Callable[[str, str], str | None] | None = None,
+           title: bool = True) -> str:
     """Graphviz DOT, deterministic. ``href(kind, id)`` ("entity" or "claim") gives each node
     and single-claim edge a link (the site); None for no links."""
     ids = {n.id: f"n{i}" for i, n in enumerate(d.nodes)}
     out = [
         "digraph kg {",
-        f"  graph [rankdir=LR, fontname=Arimo, fontsize=12, label={_dot_quote(d.title)}, "
-        "labelloc=t, nodesep=0.35, ranksep=0.45, tooltip=" + _dot_quote(d.title) + "];",
+        "  graph [rankdir=LR, fontname=Arimo, fontsize=12, "
+        + (f"label={_dot_quote(d.title)}, labelloc=t, " if title else "")
+        + "nodesep=0.35, ranksep=0.45, tooltip=" + _dot_quote(d.title) + "];",
         "  node [shape=box, style=\"rounded,filled\", fillcolor=\"#f8fafc\", color=\"#334155\", "
         "fontname=Arimo, fontsize=12];",
         "  edge [fontname=Arimo, fontsize=10, arrowsize=0.8];",

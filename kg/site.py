@@ -23,6 +23,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -45,9 +46,15 @@ JSON = dict[str, Any]
 PAGE_SIZE = 500
 #: Diagrams drawn per run of graphviz-pure.
 BATCH = 400
-#: Draw at most this many diagrams (claims and entities); past it pages keep the text list
-#: of the diagram's links and say the diagram was left out (docs/site.md).
-MAX_DIAGRAMS = 20_000
+#: Draw at most this many diagrams (entities, most connected first, then claims); past it
+#: pages keep the text list of the diagram's links and say the diagram was left out.
+#: About 5 ms each: the real corpus draws all of its few hundred; a 100k-claim corpus
+#: would take ten minutes and a gigabyte to draw all 120,000 (docs/performance.md).
+MAX_DIAGRAMS = 2_000
+#: Exports larger than this are offered gzipped (deterministic: no name, no time).
+GZIP_OVER = 5_000_000
+#: With more claims than this, the home page lists sections and each section has a page.
+HOME_CLAIMS = 2_000
 
 STANCE_TITLES = {"supports": "Supports", "mixed": "Mixed", "null": "No effect",
                  "no-effect": "No effect", "contradicts": "Contradicts"}
@@ -180,7 +187,7 @@ def figure(d: D.Diagram, svg: str | None, rel: str = "../") -> str:
         for e in d.edges)
     picture = ""
     if svg is not None:
-        body = svg[svg.index("<svg"):]
+        body = compact_svg(svg)
         body = body.replace("<svg ", f'<svg role="img" aria-label="{esc(d.title)}" ', 1)
         picture = f'<div class="diagram" tabindex="0">{body}</div>'
     else:
@@ -194,6 +201,18 @@ def figure(d: D.Diagram, svg: str | None, rel: str = "../") -> str:
             "</details></figure>")
 
 
+_COMMENT = re.compile(r"<!--.*?-->\n?", re.S)
+_GRAPH_LABEL = re.compile(r'<g id="a_graph0">.*?</g>\n', re.S)
+
+
+def compact_svg(svg: str) -> str:
+    """graphviz-pure's SVG without the XML prolog, comments and the graph's own title
+    (the figure's caption says it): about a third smaller."""
+    body = svg[svg.index("<svg"):]
+    body = _GRAPH_LABEL.sub("", _COMMENT.sub("", body), count=1)
+    return body.replace("\n", "")
+
+
 def draw_all(diagrams: list[tuple[str, D.Diagram]], limit: int,
              workers: int = 2) -> dict[str, str]:
     """SVG for the first ``limit`` diagrams, keyed like the input, drawn in batches."""
@@ -201,7 +220,7 @@ def draw_all(diagrams: list[tuple[str, D.Diagram]], limit: int,
     batches = [todo[i:i + BATCH] for i in range(0, len(todo), BATCH)]
 
     def draw(batch: list[tuple[str, D.Diagram]]) -> list[str]:
-        return D.dot_to_svg([D.to_dot(d, lambda k, i: diagram_href(k, i)) for _, d in batch])
+        return D.dot_to_svg([D.to_dot(d, diagram_href, title=False) for _, d in batch])
 
     out: dict[str, str] = {}
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -231,7 +250,7 @@ def evidence_table(lines: list[JSON]) -> str:
             "</table></div>")
 
 
-def claim_page(c: JSON, flags: list[A.Finding], fig: str) -> str:
+def claim_page(c: JSON, flags: list[A.Finding], fig: str, outline: str) -> str:
     src = c["source"]
     where = f"{src.get('section_title') or src['section']}, paragraph {src['paragraph']}"
     if src.get("incipit"):
@@ -249,7 +268,7 @@ def claim_page(c: JSON, flags: list[A.Finding], fig: str) -> str:
                  ("Context", esc(c["context"]) if c["context"] else None),
                  ("Dose", esc(c["dose"]) if c["dose"] else None),
                  ("Duration", esc(c["duration"]) if c["duration"] else None),
-                 ("In the article", f'<a href="../index.html#p-{slug(src["section"])}-'
+                 ("In the article", f'<a href="{outline}#p-{slug(src["section"])}-'
                                     f'{src["paragraph"]}">{esc(where)}</a>'),
                  ("Superseded by", claim_link(c["superseded_by"], c["superseded_by"])
                   if c["superseded_by"] else None),
@@ -394,47 +413,86 @@ def index_pages(kind: str, title: str, items: list[tuple[str, str]]) -> Iterator
                page(head, f"<h1>{esc(head)}</h1>{nav}<ul>{lis}</ul>{nav}", "../"))
 
 
-def home_page(corpus: Corpus, summaries: dict[str, JSON],
-              flags: dict[str, list[A.Finding]]) -> str:
+def section_href(corpus: Corpus, section: str, rel: str) -> str:
+    """Where a section's paragraphs are listed: the home page, or its own page when the
+    corpus is too large for one home page."""
+    if len(corpus.claims) > HOME_CLAIMS:
+        return f"{rel}article/{slug(section)}.html"
+    return f"{rel}index.html"
+
+
+def paragraphs_html(corpus: Corpus, section: str | None, summaries: dict[str, JSON],
+                    flags: dict[str, list[A.Finding]], rel: str) -> list[str]:
+    """The outline's paragraphs (of one section, or all), each with its claims and flags."""
     art = corpus.article
+    if art is None:
+        return []
     by_place: dict[tuple[str, int], list[str]] = {}
     for c in corpus.claims.values():
         by_place.setdefault((c.source.section, c.source.paragraph), []).append(c.id)
-    parts = [f"<h1>{esc(art.title if art else 'Evidence graph')}</h1>",
-             "<p>The article’s outline, paragraph by paragraph, with the claims each "
+    parts = []
+    current = None
+    for p in art.paragraphs:
+        if section is not None and p.section != section:
+            continue
+        if p.section != current and section is None:
+            current = p.section
+            parts.append(f"<h2 id=\"s-{slug(current)}\">"
+                         f"{esc(art.section_titles.get(current, current))}</h2>")
+        ids = by_place.get((p.section, p.n), [])
+        anchor = f"{slug(p.section)}-{p.n}"
+        parts.append(f'<section class="para" id="p-{anchor}" aria-labelledby="h-{anchor}">'
+                     f'<h3 id="h-{anchor}">¶{p.n} '
+                     f"<span class=\"kind\">({esc(p.kind)})</span> “{esc(p.incipit)}…”</h3>")
+        if ids:
+            items = []
+            for cid in ids:
+                row = claim_row(summaries[cid], rel)
+                marks = "".join(f' <span class="flag">⚑ {esc(f.category)}</span>'
+                                for f in flags.get(cid, []))
+                items.append(row.replace("</li>", marks + "</li>"))
+            parts.append("<ul>" + "".join(items) + "</ul>")
+        else:
+            parts.append('<p class="note">No claim from this paragraph.</p>')
+        parts.append("</section>")
+    return parts
+
+
+def home_pages(corpus: Corpus, summaries: dict[str, JSON],
+               flags: dict[str, list[A.Finding]]) -> Iterator[tuple[str, str]]:
+    """(path, html): the home page, and a page per section when the corpus is large."""
+    art = corpus.article
+    title = art.title if art else "Evidence graph"
+    intro = ("<p>The article’s outline, paragraph by paragraph, with the claims each "
              "paragraph makes, their evidence status and rating, and the audit’s flags. "
              "Follow a claim for its evidence; "
-             '<a href="audit.html">the audit</a> lists every flag.</p>']
-    if art is not None:
-        section = None
-        for p in art.paragraphs:
-            if p.section != section:
-                section = p.section
-                parts.append(f"<h2 id=\"s-{slug(section)}\">"
-                             f"{esc(art.section_titles.get(section, section))}</h2>")
-            ids = by_place.get((p.section, p.n), [])
-            parts.append(f'<section class="para" id="p-{slug(p.section)}-{p.n}" '
-                         f'aria-labelledby="h-{slug(p.section)}-{p.n}">'
-                         f'<h3 id="h-{slug(p.section)}-{p.n}">¶{p.n} '
-                         f"<span class=\"kind\">({esc(p.kind)})</span> “{esc(p.incipit)}…”</h3>")
-            if ids:
-                items = []
-                for cid in ids:
-                    row = claim_row(summaries[cid], "")
-                    marks = "".join(f' <span class="flag">⚑ {esc(f.category)}</span>'
-                                    for f in flags.get(cid, []))
-                    items.append(row.replace("</li>", marks + "</li>"))
-                parts.append("<ul>" + "".join(items) + "</ul>")
-            else:
-                parts.append('<p class="note">No claim from this paragraph.</p>')
-            parts.append("</section>")
-    rest = [cid for cid, c in corpus.claims.items() if art is None or
-            (c.source.section, c.source.paragraph) not in
-            {(p.section, p.n) for p in art.paragraphs}]
+             '<a href="audit.html">the audit</a> lists every flag.</p>')
+    parts = [f"<h1>{esc(title)}</h1>", intro]
+    if art is not None and len(corpus.claims) > HOME_CLAIMS:
+        counts: dict[str, int] = {}
+        for c in corpus.claims.values():
+            counts[c.source.section] = counts.get(c.source.section, 0) + 1
+        sections = list(dict.fromkeys(p.section for p in art.paragraphs))
+        parts.append("<h2>Sections</h2><ul>" + "".join(
+            f'<li><a href="{section_href(corpus, s, "")}">'
+            f"{esc(art.section_titles.get(s, s))}</a> ({counts.get(s, 0)} claims)</li>"
+            for s in sections) + "</ul>")
+        for s in sections:
+            name = art.section_titles.get(s, s)
+            body = [f"<h1>{esc(name)}</h1>",
+                    '<p><a href="../index.html">The whole outline</a></p>',
+                    *paragraphs_html(corpus, s, summaries, flags, "../")]
+            yield f"article/{slug(s)}.html", page(name, "\n".join(body), "../")
+    else:
+        parts += paragraphs_html(corpus, None, summaries, flags, "")
+    placed = {(p.section, p.n) for p in art.paragraphs} if art else set()
+    rest = [cid for cid, c in corpus.claims.items()
+            if (c.source.section, c.source.paragraph) not in placed]
     if rest:
         parts.append("<h2>Claims outside the outline</h2><ul>"
-                     + "".join(claim_row(summaries[c], "") for c in rest) + "</ul>")
-    return page(art.title if art else "Evidence graph", "\n".join(parts), "")
+                     + "".join(claim_row(summaries[c], "") for c in rest[:PAGE_SIZE])
+                     + "</ul>")
+    yield "index.html", page(title, "\n".join(parts), "")
 
 
 def audit_page(a: A.Audit) -> str:
@@ -470,8 +528,14 @@ def downloads(build: Build, w: Writer, a: A.Audit) -> str:
 
     rows = []
     for fmt, what in DOWNLOADS:
-        for suffix, data in X.export(fmt, build).items():
+        for suffix, raw in X.export(fmt, build).items():
             name = f"downloads/graph{suffix}"
+            data = raw
+            if len(raw) > GZIP_OVER:
+                import gzip
+
+                name += ".gz"
+                data = gzip.compress(raw, mtime=0)
             w.write(name, data)
             rows.append(f'<li><a href="{name}" download>{esc(name.split("/")[1])}</a>: '
                         f"{esc(what)} ({len(data):,} bytes)</li>")
@@ -644,15 +708,16 @@ def build_site(build: Build, out: Path, *, max_diagrams: int = MAX_DIAGRAMS,
     labels = D.labels_of(corpus)
     curator = D.curator_of(corpus)
     diagrams: list[tuple[str, D.Diagram]] = []
+    hubs = sorted(around, key=lambda eid: (-len(around[eid]), eid))
+    for eid in hubs:
+        if eid in corpus.entities:
+            diagrams.append((f"entity:{eid}", D.from_links(
+                f"Claims into and out of {corpus.entities[eid].label}", around[eid], labels,
+                curator, focus=[eid])))
     for cid in corpus.claims:
         d = D.claim_diagram(corpus, cid, adj, back)
         if d is not None:
             diagrams.append((f"claim:{cid}", d))
-    for eid, e in corpus.entities.items():
-        if eid in around:
-            diagrams.append((f"entity:{eid}", D.from_links(
-                f"Claims into and out of {e.label}", around[eid], labels, curator,
-                focus=[eid])))
     svgs = draw_all(diagrams, max_diagrams, workers=min(4, os.cpu_count() or 1))
     figures = {key: figure(d, svgs.get(key)) for key, d in diagrams}
     w.report.diagrams = len(svgs)
@@ -662,7 +727,8 @@ def build_site(build: Build, out: Path, *, max_diagrams: int = MAX_DIAGRAMS,
     for i, (cid, c) in enumerate(corpus.claims.items()):
         data = views.claim_data(corpus, c)
         w.write(f"claims/{slug(cid)}.html",
-                claim_page(data, flags.get(cid, []), figures.get(f"claim:{cid}", "")))
+                claim_page(data, flags.get(cid, []), figures.get(f"claim:{cid}", ""),
+                           section_href(corpus, c.source.section, "../")))
         if progress and i % 1000 == 0:
             progress("writing claim pages", i, total)
     out_of: dict[str, list[JSON]] = {}
@@ -694,7 +760,8 @@ def build_site(build: Build, out: Path, *, max_diagrams: int = MAX_DIAGRAMS,
                                             corpus.studies), key=lambda t: (t[1], t[0])))):
         for path, text in index_pages(kind, title, items):
             w.write(path, text)
-    w.write("index.html", home_page(corpus, summaries, flags))
+    for path, text in home_pages(corpus, summaries, flags):
+        w.write(path, text)
     w.write("audit.html", audit_page(audit))
     w.write("downloads.html", downloads(build, w, audit))
     w.write("search.html", search_page())

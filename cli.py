@@ -965,7 +965,7 @@ def export(root: Path | None, base: str | None, fmt: str, output: str | None) ->
 @ROOT_OPTION
 @BASE_OPTION
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--max-diagrams", default=20_000, show_default=True, type=click.IntRange(0),
+@click.option("--max-diagrams", default=2_000, show_default=True, type=click.IntRange(0),
               help="Draw at most this many diagrams; past it, pages list the diagram's "
               "links instead.")
 def site(root: Path | None, base: str | None, out: Path, max_diagrams: int) -> None:

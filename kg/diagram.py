@@ -295,6 +295,22 @@ def render(d: Diagram, fmt: str) -> str:
 
 #: At most this many edges on each side of a claim in its diagram.
 CONTEXT_EDGES = 12
+#: At most this many neighbours in an entity's diagram (a hub of a 100k-claim corpus has
+#: thousands): the best-supported hops first.
+ENTITY_EDGES = 40
+
+
+def strongest_hops(lns: list[Link], limit: int) -> tuple[list[Link], int]:
+    """The links of the ``limit`` best-supported hops (a hop's best claim decides), and how
+    many hops there were."""
+    hops: dict[tuple[str, str], list[Link]] = {}
+    for ln in lns:
+        hops.setdefault((ln.subject, ln.object), []).append(ln)
+    if len(hops) <= limit:
+        return lns, len(hops)
+    ranked = sorted(hops.items(), key=lambda kv: (min(ln.weakness for ln in kv[1]), kv[0]))
+    keep = {k for k, _ in ranked[:limit]}
+    return [ln for ln in lns if (ln.subject, ln.object) in keep], len(hops)
 
 
 def entity_links(corpus: Corpus, entity_id: str) -> list[Link]:
@@ -348,10 +364,15 @@ def curator_of(corpus: Corpus) -> Callable[[str], bool]:
     return curator
 
 
-def entity_diagram(corpus: Corpus, entity_id: str) -> Diagram:
+def entity_diagram(corpus: Corpus, entity_id: str, lns: list[Link] | None = None) -> Diagram:
+    """Claims into and out of an entity: at most ENTITY_EDGES hops, the best-supported."""
     e = corpus.entities[entity_id]
-    return from_links(f"Claims into and out of {e.label}", entity_links(corpus, entity_id),
-                      labels_of(corpus), curator_of(corpus), focus=[entity_id])
+    kept, total = strongest_hops(entity_links(corpus, entity_id) if lns is None else lns,
+                                 ENTITY_EDGES)
+    title = f"Claims into and out of {e.label}"
+    if total > ENTITY_EDGES:
+        title += f" (the {ENTITY_EDGES} best-supported of {total} links)"
+    return from_links(title, kept, labels_of(corpus), curator_of(corpus), focus=[entity_id])
 
 
 def claim_diagram(corpus: Corpus, claim_id: str,
@@ -367,6 +388,9 @@ def claim_diagram(corpus: Corpus, claim_id: str,
     if not own:
         return None
     lns = claim_links(adj, back, own[0])
+    parallel = adj.get(claim.subject, {}).get(claim.object, [])
+    if any(ln.claim == claim_id for ln in parallel):  # the claims stating the same hop
+        lns = [*(ln for ln in parallel if ln.claim != claim_id), *lns]
     return from_links(f"{claim_id} in its chains", lns, labels_of(corpus), curator_of(corpus),
                       focus=[claim.subject, claim.object], focus_claim=claim_id)
 

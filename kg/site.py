@@ -541,9 +541,15 @@ def downloads(build: Build, w: Writer, a: A.Audit) -> str:
                         f"{esc(what)} ({len(data):,} bytes)</li>")
     for name, text in (("downloads/audit.json", A.render_json(a)),
                        ("downloads/audit.md", A.render_markdown(a))):
-        w.write(name, text)
+        data = text.encode("utf-8")
+        if len(data) > GZIP_OVER:
+            import gzip
+
+            name += ".gz"
+            data = gzip.compress(data, mtime=0)
+        w.write(name, data)
         rows.append(f'<li><a href="{name}" download>{esc(name.split("/")[1])}</a>: the audit '
-                    f"({len(text.encode()):,} bytes)</li>")
+                    f"({len(data):,} bytes)</li>")
     return page("Downloads", "<h1>Downloads</h1><p>Every export of the graph, made by "
                 "<code>kg export</code> from the same corpus.</p><ul>" + "".join(rows)
                 + "</ul>", "")
@@ -705,15 +711,11 @@ def build_site(build: Build, out: Path, *, max_diagrams: int = MAX_DIAGRAMS,
         around.setdefault(ln.subject, []).append(ln)
         if ln.object != ln.subject:
             around.setdefault(ln.object, []).append(ln)
-    labels = D.labels_of(corpus)
-    curator = D.curator_of(corpus)
     diagrams: list[tuple[str, D.Diagram]] = []
     hubs = sorted(around, key=lambda eid: (-len(around[eid]), eid))
     for eid in hubs:
         if eid in corpus.entities:
-            diagrams.append((f"entity:{eid}", D.from_links(
-                f"Claims into and out of {corpus.entities[eid].label}", around[eid], labels,
-                curator, focus=[eid])))
+            diagrams.append((f"entity:{eid}", D.entity_diagram(corpus, eid, around[eid])))
     for cid in corpus.claims:
         d = D.claim_diagram(corpus, cid, adj, back)
         if d is not None:

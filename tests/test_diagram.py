@@ -86,3 +86,13 @@ def test_show_draws_an_entity_a_claim_and_a_study() -> None:
         assert result.exit_code == 0, result.output
         assert f"title: {expect}" in result.stdout
         assert "flowchart LR" in result.stdout
+
+
+def test_a_hub_shows_its_best_supported_neighbours() -> None:
+    lns = [link(f"hub-{i}", "hub", f"e{i:02}", "+", "rct" if i % 10 == 0 else None)
+           for i in range(50)]
+    kept, total = D.strongest_hops(lns, 8)
+    assert total == 50
+    assert {ln.claim for ln in kept} == {"hub-0", "hub-10", "hub-20", "hub-30", "hub-40",
+                                         "hub-1", "hub-2", "hub-3"}  # rct first, then by id
+    assert D.strongest_hops(lns[:3], 8) == (lns[:3], 3)

@@ -17,8 +17,9 @@ Parallel claims between the same two entities form one :class:`Hop`; a chain is 
 path of entities (no entity twice), listed once however many claims run along it. A hop
 is as strong as its best-supported claim; a chain's **weakest link** is its weakest hop
 (lowest evidence rating, docs/evidence.md; a hop with no supporting study has the rating
-``none``, weaker than any other; ties go to the worse status, then to the earlier hop). Chains are ranked by
-their weakest link, then by length, then by how many hops lack support (docs/cli.md).
+``none``, weaker than any other; ties go to the worse status, then to the earlier hop).
+Chains are ranked by their weakest link, then by length, then by how many hops lack
+support (docs/cli.md).
 The enumeration is a small depth-first search equivalent to networkx's
 ``all_simple_paths`` (the tests use networkx as the oracle); importing networkx alone
 would cost about 100 ms of the 200 ms a question may take.

@@ -56,8 +56,8 @@ GZIP_OVER = 5_000_000
 #: With more claims than this, the home page lists sections and each section has a page.
 HOME_CLAIMS = 2_000
 
-STANCE_TITLES = {"supports": "Supports", "mixed": "Mixed", "null": "No effect",
-                 "no-effect": "No effect", "contradicts": "Contradicts"}
+STANCE_TITLES = {"supports": "Supports", "mixed": "Mixed", "no-effect": "No effect",
+                 "contradicts": "Contradicts"}
 
 
 def esc(text: object) -> str:
@@ -157,7 +157,7 @@ def study_link(key: str, text: str, rel: str = "../") -> str:
 
 
 def claim_row(s: JSON, rel: str = "../") -> str:
-    rating = s.get("rating", s.get("level"))
+    rating = s["rating"]
     return (f"<li>{claim_link(s['id'], s['statement'], rel)} "
             f"<span class=\"triple\">({entity_link(s['subject'], rel)} "
             f"<em>{esc(s['predicate'])}</em> {entity_link(s['object'], rel)})</span> "
@@ -252,24 +252,29 @@ def evidence_table(lines: list[JSON]) -> str:
 
 def claim_page(c: JSON, flags: list[A.Finding], fig: str, outline: str) -> str:
     src = c["source"]
-    where = f"{src.get('section_title') or src['section']}, paragraph {src['paragraph']}"
-    if src.get("incipit"):
-        where += f" (“{src['incipit']}…”)"
+    in_article = None
+    if src is not None:
+        where = f"{src.get('section_title') or src['section']}, paragraph {src['paragraph']}"
+        if src.get("incipit"):
+            where += f" (“{src['incipit']}…”)"
+        in_article = (f'<a href="{outline}#p-{slug(src["section"])}-{src["paragraph"]}">'
+                      f"{esc(where)}</a>")
     parts = [f"<h1>{esc(c['statement'])}</h1>",
              f'<p class="triple">{entity_link(c["subject"])} <em>{esc(c["predicate"])}</em> '
              f"{entity_link(c['object'])}</p>",
              "<p>" + " ".join([badge("status", c["status"]),
-                               badge("evidence", c.get("rating", c.get("level"))),
+                               badge("evidence", c["rating"]),
                                badge("certainty", c["certainty"])]) + "</p>",
              dl([("Claim id", f"<code>{esc(c['id'])}</code>"),
-                 ("Kind", esc(c["kind"]) if c.get("kind") else None),
+                 ("Kind", esc(c["claim_kind"]) if c.get("claim_kind") else None),
                  ("Origin", esc(c["origin"]) if c.get("origin") else None),
                  ("Population", esc(c["population"]) if c["population"] else None),
                  ("Context", esc(c["context"]) if c["context"] else None),
                  ("Dose", esc(c["dose"]) if c["dose"] else None),
                  ("Duration", esc(c["duration"]) if c["duration"] else None),
-                 ("In the article", f'<a href="{outline}#p-{slug(src["section"])}-'
-                                    f'{src["paragraph"]}">{esc(where)}</a>'),
+                 ("In the article", in_article or "not stated by the article: a link the "
+                  "curator added" + (f" ({esc(c['justification'])})"
+                                     if c.get("justification") else "")),
                  ("Superseded by", claim_link(c["superseded_by"], c["superseded_by"])
                   if c["superseded_by"] else None),
                  ("Notes", esc(c["notes"]) if c["notes"] else None)])]
@@ -285,7 +290,7 @@ def claim_page(c: JSON, flags: list[A.Finding], fig: str, outline: str) -> str:
     parts.append("<h2>Rating and status</h2>")
     reasons = c.get("reasons") or []
     parts.append("<p>" + " ".join([badge("status", c["status"]),
-                                   badge("evidence", c.get("rating", c.get("level")))])
+                                   badge("evidence", c["rating"])])
                  + "</p>")
     if reasons:
         parts.append("<ul>" + "".join(f"<li>{esc(r)}</li>" for r in reasons) + "</ul>")
@@ -429,7 +434,8 @@ def paragraphs_html(corpus: Corpus, section: str | None, summaries: dict[str, JS
         return []
     by_place: dict[tuple[str, int], list[str]] = {}
     for c in corpus.claims.values():
-        by_place.setdefault((c.source.section, c.source.paragraph), []).append(c.id)
+        if c.source is not None:
+            by_place.setdefault((c.source.section, c.source.paragraph), []).append(c.id)
     parts = []
     current = None
     for p in art.paragraphs:
@@ -471,7 +477,8 @@ def home_pages(corpus: Corpus, summaries: dict[str, JSON],
     if art is not None and len(corpus.claims) > HOME_CLAIMS:
         counts: dict[str, int] = {}
         for c in corpus.claims.values():
-            counts[c.source.section] = counts.get(c.source.section, 0) + 1
+            if c.source is not None:
+                counts[c.source.section] = counts.get(c.source.section, 0) + 1
         sections = list(dict.fromkeys(p.section for p in art.paragraphs))
         parts.append("<h2>Sections</h2><ul>" + "".join(
             f'<li><a href="{section_href(corpus, s, "")}">'
@@ -487,9 +494,9 @@ def home_pages(corpus: Corpus, summaries: dict[str, JSON],
         parts += paragraphs_html(corpus, None, summaries, flags, "")
     placed = {(p.section, p.n) for p in art.paragraphs} if art else set()
     rest = [cid for cid, c in corpus.claims.items()
-            if (c.source.section, c.source.paragraph) not in placed]
+            if c.source is None or (c.source.section, c.source.paragraph) not in placed]
     if rest:
-        parts.append("<h2>Claims outside the outline</h2><ul>"
+        parts.append("<h2>Links the curator added, and claims outside the outline</h2><ul>"
                      + "".join(claim_row(summaries[c], "") for c in rest[:PAGE_SIZE])
                      + "</ul>")
     yield "index.html", page(title, "\n".join(parts), "")
@@ -497,13 +504,14 @@ def home_pages(corpus: Corpus, summaries: dict[str, JSON],
 
 def audit_page(a: A.Audit) -> str:
     s = a.summary
+    counts = ", ".join(f"{s.counts.get(cat, 0)} {cat}" for cat in A.CATEGORIES)
     parts = ["<h1>Audit of the article</h1>",
-             f"<p>{s.claims} claims; {s.supported} with supporting evidence; "
-             f"{s.overstated} overstated, {s.uncited} uncited, {s.misattributed} "
-             f"misattributed; {s.citation_errors} citation errors.</p>"]
+             f"<p>{s.claims} claims of the article; {s.supported} with supporting evidence; "
+             f"{esc(counts)}; {s.citation_errors} citation errors.</p>"]
     for cat in A.CATEGORIES:
         found = [f for f in a.findings if f.category == cat]
         parts.append(f"<h2>{esc(cat.capitalize())} ({len(found)})</h2>")
+        parts.append(f'<p class="note">{esc(A.MEANINGS[cat].capitalize())}.</p>')
         parts.append("<ul>" + "".join(
             f"<li>{claim_link(f.claim, f.statement, '')} <span class=\"where\">"
             f"({esc(f.locator)})</span>: {esc(f.reason)}</li>" for f in found) + "</ul>"
@@ -664,11 +672,10 @@ dl { display: grid; grid-template-columns: minmax(7em, max-content) 1fr; gap: .2
 dt { font-weight: 600; } dd { margin: 0; }
 .badge { display: inline-block; border: 1px solid currentColor; border-radius: .3em;
   padding: 0 .35em; font-size: .85em; white-space: nowrap; }
-.status-supported, .status-established, .evidence-high, .evidence-systematic,
-.evidence-rct { color: #166534; }
-.status-contested, .status-mixed, .evidence-low, .evidence-very-low { color: #9a3412; }
-.status-contradicted, .status-unsupported, .status-not-supported,
-.status-no-evidence, .status-uncited, .evidence-none { color: #991b1b; }
+.status-supported, .evidence-high, .evidence-moderate { color: #166534; }
+.status-contested, .evidence-low, .evidence-very-low { color: #9a3412; }
+.status-contradicted, .status-not-supported, .status-no-evidence, .evidence-none {
+  color: #991b1b; }
 .flag { color: #9a3412; font-weight: 600; white-space: nowrap; }
 .note, .where, .kind, .triple { color: var(--muted); }
 .table { overflow-x: auto; }
@@ -730,7 +737,8 @@ def build_site(build: Build, out: Path, *, max_diagrams: int = MAX_DIAGRAMS,
         data = views.claim_data(corpus, c)
         w.write(f"claims/{slug(cid)}.html",
                 claim_page(data, flags.get(cid, []), figures.get(f"claim:{cid}", ""),
-                           section_href(corpus, c.source.section, "../")))
+                           section_href(corpus, c.source.section, "../")
+                           if c.source is not None else ""))
         if progress and i % 1000 == 0:
             progress("writing claim pages", i, total)
     out_of: dict[str, list[JSON]] = {}

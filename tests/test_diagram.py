@@ -16,17 +16,17 @@ REPO = Path(__file__).parent.parent
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def link(claim: str, a: str, b: str, sign: str = "+", level: str | None = None,
-         status: str = "uncited") -> Link:
+def link(claim: str, a: str, b: str, sign: str = "+", rating: str = "none",
+         status: str = "no-evidence") -> Link:
     pred = {"+": "increases", "-": "decreases"}[sign]
-    return Link(claim, a, pred, b, sign, level, status)  # type: ignore[arg-type]
+    return Link(claim, a, pred, b, sign, rating, status)  # type: ignore[arg-type]
 
 
 def diagram(curated: tuple[str, ...] = ()) -> D.Diagram:
-    lns = [link("a-b", "a", "b", "-", "rct", "established"),
+    lns = [link("a-b", "a", "b", "-", "high", "supported"),
            link("a-b-2", "a", "b", "-"),
            link("b-c", "b", "c", "+"),
-           link("a-c", "a", "c", "+", "cohort", "supported")]
+           link("a-c", "a", "c", "+", "low", "supported")]
     adj: dict[str, dict[str, list[Link]]] = {}
     for ln in lns:
         adj.setdefault(ln.subject, {}).setdefault(ln.object, []).append(ln)
@@ -46,7 +46,7 @@ def test_one_edge_per_hop_with_sign_predicate_and_marks() -> None:
     dot = D.to_dot(d)
     assert dot.count(" -> ") == 3
     assert "arrowhead=empty" in dot  # the curator's link looks different, not only in colour
-    assert "penwidth=3.2" in dot  # the rct-backed hop is drawn heaviest
+    assert "penwidth=3.2" in dot  # the hop rated high is drawn heaviest
     mermaid = D.to_mermaid(d)
     assert mermaid.count("-->") + mermaid.count("-.->") == 3
     assert '-.->|"+ increases [weakest, curator]"|' in mermaid
@@ -89,10 +89,10 @@ def test_show_draws_an_entity_a_claim_and_a_study() -> None:
 
 
 def test_a_hub_shows_its_best_supported_neighbours() -> None:
-    lns = [link(f"hub-{i}", "hub", f"e{i:02}", "+", "rct" if i % 10 == 0 else None)
+    lns = [link(f"hub-{i}", "hub", f"e{i:02}", "+", "high" if i % 10 == 0 else "none")
            for i in range(50)]
     kept, total = D.strongest_hops(lns, 8)
     assert total == 50
     assert {ln.claim for ln in kept} == {"hub-0", "hub-10", "hub-20", "hub-30", "hub-40",
-                                         "hub-1", "hub-2", "hub-3"}  # rct first, then by id
+                                         "hub-1", "hub-2", "hub-3"}  # rated high first, then by id
     assert D.strongest_hops(lns[:3], 8) == (lns[:3], 3)

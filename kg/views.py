@@ -704,19 +704,21 @@ def paths_data(corpus: Corpus, source: Entity, target: Entity, chains: list[JSON
 
 
 def _hop_lines(step: JSON, style: Style) -> list[str]:
+    """One line for a hop of one claim; a head line and a line per claim for parallel ones."""
     claims = step["claims"]
     preds = sorted({c["predicate"] for c in claims})
-    head = f"     ↓ {' / '.join(preds)} ({step['sign']})"
-    if step["conflicting"]:
-        head += " claims disagree on the sign"
-    if step["weakest"]:
-        head += " ← weakest"
-    out = [style.dim(head)]
-    for c in claims:
+    mark = " claims disagree on the sign" if step["conflicting"] else ""
+    mark += " ← weakest" if step["weakest"] else ""
+
+    def claim_text(c: JSON) -> str:
         curator = " (curator's link)" if c["origin"] == "curator" else ""
-        out.append(style.dim(f"         {c['claim']}{curator}  [{c['status']}, "
-                             f"rated {c['rating']}]"))
-    return out
+        return f"{c['claim']}{curator}  [{c['status']}, rated {c['rating']}]"
+
+    head = f"     ↓ {' / '.join(preds)} ({step['sign']})"
+    if len(claims) == 1:
+        return [style.dim(f"{head}  {claim_text(claims[0])}{mark}")]
+    return [style.dim(f"{head}, {len(claims)} claims{mark}"),
+            *(style.dim(f"         {claim_text(c)}") for c in claims)]
 
 
 def render_paths(data: JSON, style: Style) -> str:

@@ -84,6 +84,8 @@ def test_the_real_corpus_shows_the_estrogen_mechanism_by_default() -> None:
     assert data["total"] > len(data["paths"])
     code, text = run("paths", "aromatase inhibitor", "fracture")
     assert f"{data['total'] - len(data['paths'])} more chains not shown" in text
+    # the two claims that aromatase inhibitors lower estrogen are one hop, listed under it
+    assert "↓ decreases (-), 2 claims\n         ai-lowers-estrogen  [" in text
 
 
 def test_via_on_the_real_corpus_finds_the_rankl_chain() -> None:

@@ -352,7 +352,22 @@ def reverse(adj: dict[str, dict[str, list[Link]]]) -> dict[str, dict[str, list[L
     return back
 
 
+_LABELS: dict[int, tuple[Corpus, dict[str, tuple[str, str | None]]]] = {}
+
+
 def labels_of(corpus: Corpus) -> dict[str, tuple[str, str | None]]:
+    """Each entity's (label, role); remembered for the last corpus asked about (kg site
+    draws thousands of diagrams of one corpus)."""
+    hit = _LABELS.get(id(corpus))
+    if hit is not None and hit[0] is corpus:
+        return hit[1]
+    _LABELS.clear()
+    labels = _labels(corpus)
+    _LABELS[id(corpus)] = (corpus, labels)
+    return labels
+
+
+def _labels(corpus: Corpus) -> dict[str, tuple[str, str | None]]:
     return {e.id: (e.label, e.role) for e in corpus.entities.values()}
 
 

@@ -20,6 +20,7 @@ Layout::
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import os
@@ -44,6 +45,9 @@ JSON = dict[str, Any]
 
 #: Items on one page of an index (claims, entities, studies).
 PAGE_SIZE = 500
+#: An entity page lists at most this many claims from it, and as many into it (a hub of a
+#: large corpus has thousands).
+ENTITY_CLAIMS = 200
 #: Diagrams drawn per run of graphviz-pure.
 BATCH = 400
 #: Draw at most this many diagrams (entities, most connected first, then claims); past it
@@ -64,6 +68,7 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+@functools.lru_cache(maxsize=65536)
 def slug(ident: str) -> str:
     """A file name for an id: ids are kebab-case already; anything else is %-escaped."""
     return quote(ident, safe="-_.") or "_"
@@ -346,9 +351,13 @@ def entity_page(e: JSON, fig: str) -> str:
                  ("Synonyms", esc(", ".join(e["synonyms"])) if e["synonyms"] else None),
                  ("Cross-references", xref_links(e["xrefs"]) if e["xrefs"] else None)])]
     for title, key in (("Claims from it", "claims_out"), ("Claims into it", "claims_in")):
-        parts.append(f"<h2>{title} ({len(e[key])})</h2>")
-        parts.append("<ul>" + "".join(claim_row(s) for s in e[key]) + "</ul>"
-                     if e[key] else "<p>None.</p>")
+        items = e[key]
+        parts.append(f"<h2>{title} ({len(items)})</h2>")
+        parts.append("<ul>" + "".join(claim_row(s) for s in items[:ENTITY_CLAIMS]) + "</ul>"
+                     if items else "<p>None.</p>")
+        if len(items) > ENTITY_CLAIMS:
+            parts.append(f'<p class="note">The first {ENTITY_CLAIMS} in file order; all '
+                         f"{len(items)}: <code>kg claims --about {esc(e['id'])}</code>.</p>")
     parts.append("<h2>Neighbourhood</h2>")
     parts.append(fig or "<p>No claim links it to another entity.</p>")
     return page(e["label"], "\n".join(parts), "../")
@@ -426,16 +435,21 @@ def section_href(corpus: Corpus, section: str, rel: str) -> str:
     return f"{rel}index.html"
 
 
-def paragraphs_html(corpus: Corpus, section: str | None, summaries: dict[str, JSON],
-                    flags: dict[str, list[A.Finding]], rel: str) -> list[str]:
-    """The outline's paragraphs (of one section, or all), each with its claims and flags."""
-    art = corpus.article
-    if art is None:
-        return []
+def claims_by_place(corpus: Corpus) -> dict[tuple[str, int], list[str]]:
     by_place: dict[tuple[str, int], list[str]] = {}
     for c in corpus.claims.values():
         if c.source is not None:
             by_place.setdefault((c.source.section, c.source.paragraph), []).append(c.id)
+    return by_place
+
+
+def paragraphs_html(corpus: Corpus, section: str | None, summaries: dict[str, JSON],
+                    flags: dict[str, list[A.Finding]], rel: str,
+                    by_place: dict[tuple[str, int], list[str]]) -> list[str]:
+    """The outline's paragraphs (of one section, or all), each with its claims and flags."""
+    art = corpus.article
+    if art is None:
+        return []
     parts = []
     current = None
     for p in art.paragraphs:
@@ -474,6 +488,7 @@ def home_pages(corpus: Corpus, summaries: dict[str, JSON],
              "Follow a claim for its evidence; "
              '<a href="audit.html">the audit</a> lists every flag.</p>')
     parts = [f"<h1>{esc(title)}</h1>", intro]
+    by_place = claims_by_place(corpus)
     if art is not None and len(corpus.claims) > HOME_CLAIMS:
         counts: dict[str, int] = {}
         for c in corpus.claims.values():
@@ -488,10 +503,10 @@ def home_pages(corpus: Corpus, summaries: dict[str, JSON],
             name = art.section_titles.get(s, s)
             body = [f"<h1>{esc(name)}</h1>",
                     '<p><a href="../index.html">The whole outline</a></p>',
-                    *paragraphs_html(corpus, s, summaries, flags, "../")]
+                    *paragraphs_html(corpus, s, summaries, flags, "../", by_place)]
             yield f"article/{slug(s)}.html", page(name, "\n".join(body), "../")
     else:
-        parts += paragraphs_html(corpus, None, summaries, flags, "")
+        parts += paragraphs_html(corpus, None, summaries, flags, "", by_place)
     placed = {(p.section, p.n) for p in art.paragraphs} if art else set()
     rest = [cid for cid, c in corpus.claims.items()
             if c.source is None or (c.source.section, c.source.paragraph) not in placed]
@@ -524,43 +539,71 @@ def audit_page(a: A.Audit) -> str:
     return page("Audit", "\n".join(parts), "")
 
 
-DOWNLOADS = (("turtle", "Turtle (the graph kg build writes)"),
-             ("n-triples", "N-Triples, sorted lines"),
-             ("json-ld", "JSON-LD, compacted"), ("trig", "TriG: one nanopublication per claim"),
-             ("graphml", "GraphML: entities as nodes, claims as edges"),
-             ("kgx", "KGX: Biolink nodes and edges TSV"))
+DOWNLOADS = (("turtle", "Turtle"), ("n-triples", "N-Triples"), ("json-ld", "JSON-LD"),
+             ("trig", "TriG nanopublications"), ("graphml", "GraphML"), ("kgx", "KGX TSV"))
 
 
-def downloads(build: Build, w: Writer, a: A.Audit) -> str:
+def write_downloads(build: Build, out: Path, a: A.Audit) -> None:
+    """Every export, and the audit, under ``out/downloads`` (gzipped when large)."""
+    import gzip
+
     from kg import exporters as X
 
+    parts: list[tuple[str, bytes]] = []
+    for fmt, _ in DOWNLOADS:
+        parts += [(f"graph{suffix}", raw) for suffix, raw in X.export(fmt, build).items()]
+    parts += [("audit.json", A.render_json(a).encode("utf-8")),
+              ("audit.md", A.render_markdown(a).encode("utf-8"))]
+    folder = out / "downloads"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, raw in parts:
+        if len(raw) > GZIP_OVER:
+            (folder / f"{name}.gz").write_bytes(gzip.compress(raw, compresslevel=6, mtime=0))
+        else:
+            (folder / name).write_bytes(raw)
+
+
+def downloads_page(out: Path) -> str:
+    """The list of what :func:`write_downloads` wrote, with sizes."""
+    what = {f"graph{X_SUFFIX}": text for X_SUFFIX, text in (
+        (".ttl", "Turtle (the graph kg build writes)"), (".nt", "N-Triples, sorted lines"),
+        (".jsonld", "JSON-LD, compacted"), (".trig", "TriG: one nanopublication per claim"),
+        (".graphml", "GraphML: entities as nodes, claims as edges"),
+        ("_nodes.tsv", "KGX: Biolink nodes TSV"), ("_edges.tsv", "KGX: Biolink edges TSV"))}
+    what.update({"audit.json": "the audit, JSON", "audit.md": "the audit, Markdown"})
     rows = []
-    for fmt, what in DOWNLOADS:
-        for suffix, raw in X.export(fmt, build).items():
-            name = f"downloads/graph{suffix}"
-            data = raw
-            if len(raw) > GZIP_OVER:
-                import gzip
-
-                name += ".gz"
-                data = gzip.compress(raw, mtime=0)
-            w.write(name, data)
-            rows.append(f'<li><a href="{name}" download>{esc(name.split("/")[1])}</a>: '
-                        f"{esc(what)} ({len(data):,} bytes)</li>")
-    for name, text in (("downloads/audit.json", A.render_json(a)),
-                       ("downloads/audit.md", A.render_markdown(a))):
-        data = text.encode("utf-8")
-        if len(data) > GZIP_OVER:
-            import gzip
-
-            name += ".gz"
-            data = gzip.compress(data, mtime=0)
-        w.write(name, data)
-        rows.append(f'<li><a href="{name}" download>{esc(name.split("/")[1])}</a>: the audit '
-                    f"({len(data):,} bytes)</li>")
+    for path in sorted((out / "downloads").iterdir()):
+        base = path.name.removesuffix(".gz")
+        gz = " (gzipped)" if path.name.endswith(".gz") else ""
+        rows.append(f'<li><a href="downloads/{esc(path.name)}" download>{esc(path.name)}</a>: '
+                    f"{esc(what.get(base, base))}{gz}, {path.stat().st_size:,} bytes</li>")
     return page("Downloads", "<h1>Downloads</h1><p>Every export of the graph, made by "
-                "<code>kg export</code> from the same corpus.</p><ul>" + "".join(rows)
+                "<code>kg export</code> from the same corpus; files over "
+                f"{GZIP_OVER // 1_000_000} MB are gzipped.</p><ul>" + "".join(rows)
                 + "</ul>", "")
+
+
+def start_downloads(build: Build, out: Path, a: A.Audit) -> Callable[[], None]:
+    """Write the downloads in a forked process while the pages are written (they take as
+    long as the pages on a large corpus); returns the function that waits for it. Where
+    fork is not available, writes them now."""
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        write_downloads(build, out, a)
+        return lambda: None
+    proc = multiprocessing.get_context("fork").Process(target=write_downloads,
+                                                       args=(build, out, a))
+    proc.start()
+
+    def wait() -> None:
+        proc.join()
+        if proc.exitcode != 0:
+            from kg.errors import KgError
+
+            raise KgError(f"writing the downloads failed (exit status {proc.exitcode})")
+
+    return wait
 
 
 # -- search -----------------------------------------------------------------------------------
@@ -704,6 +747,7 @@ def build_site(build: Build, out: Path, *, max_diagrams: int = MAX_DIAGRAMS,
     out.mkdir(parents=True)
     w = Writer(out)
     audit = A.audit(corpus)
+    downloads_done = start_downloads(build, out, audit)
     flags: dict[str, list[A.Finding]] = {}
     for f in audit.findings:
         flags.setdefault(f.claim, []).append(f)
@@ -773,9 +817,11 @@ def build_site(build: Build, out: Path, *, max_diagrams: int = MAX_DIAGRAMS,
     for path, text in home_pages(corpus, summaries, flags):
         w.write(path, text)
     w.write("audit.html", audit_page(audit))
-    w.write("downloads.html", downloads(build, w, audit))
     w.write("search.html", search_page())
     w.write("search.js", SEARCH_JS)
     w.write("search-index.js", search_index(corpus))
     w.write("style.css", STYLE_CSS)
+    downloads_done()
+    w.write("downloads.html", downloads_page(out))
+    w.report.bytes = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     return w.report

@@ -14,7 +14,7 @@ from typing import Any
 
 from kg import vocabulary as V
 from kg.evidence import STATUSES, assess, citation_state, start
-from kg.model import Claim, Corpus, Entity, Evidence, Statistic, Study
+from kg.model import Article, Claim, Corpus, Entity, Evidence, Statistic, Study
 from kg.search import Hit
 from kg.terminal import STANCE_STYLE, STATUS_STYLE, Style, table
 
@@ -177,6 +177,23 @@ def summary_data(claim_id: str, statement: str, subject: JSON, predicate: str, o
     }
 
 
+_INCIPITS: dict[int, tuple[Article, dict[tuple[str, int], str]]] = {}
+
+
+def _incipits(article: Article) -> dict[tuple[str, int], str]:
+    """(section, paragraph) -> incipit, remembered for the last article (kg site asks for
+    every claim of a large corpus: a scan per claim would be quadratic)."""
+    hit = _INCIPITS.get(id(article))
+    if hit is not None and hit[0] is article:
+        return hit[1]
+    _INCIPITS.clear()
+    table: dict[tuple[str, int], str] = {}
+    for p in article.paragraphs:
+        table[(p.section, p.n)] = p.incipit  # the last wins, as the scan it replaces
+    _INCIPITS[id(article)] = (article, table)
+    return table
+
+
 def source_data(corpus: Corpus, claim: Claim) -> JSON | None:
     s = claim.source
     if s is None:
@@ -185,9 +202,7 @@ def source_data(corpus: Corpus, claim: Claim) -> JSON | None:
     section_title = None
     if corpus.article is not None:
         section_title = corpus.article.section_titles.get(s.section)
-        for p in corpus.article.paragraphs:
-            if p.section == s.section and p.n == s.paragraph:
-                incipit = p.incipit
+        incipit = _incipits(corpus.article).get((s.section, s.paragraph))
     return {
         "section": s.section, "section_title": section_title, "paragraph": s.paragraph,
         "row": s.row, "column": s.column, "item": s.item, "incipit": incipit, "text": str(s),

@@ -722,7 +722,9 @@ dt { font-weight: 600; } dd { margin: 0; }
 .flag { color: #9a3412; font-weight: 600; white-space: nowrap; }
 .note, .where, .kind, .triple { color: var(--muted); }
 .table { overflow-x: auto; }
-table { border-collapse: collapse; width: 100%; font-size: .92em; }
+table { border-collapse: collapse; width: 100%; min-width: 52em; font-size: .92em; }
+td, th { overflow-wrap: normal; }
+td:nth-child(4), td:nth-child(7) { min-width: 14em; }
 th, td { border: 1px solid var(--line); padding: .3em .4em; text-align: left; vertical-align: top; }
 figure { margin: 1em 0; }
 figcaption { color: var(--muted); font-size: .9em; }

@@ -798,7 +798,8 @@ def paths(root: Path | None, source: str, target: str, max_hops: int, limit: int
         from kg.diagram import from_chains
 
         labels = {e.id: (e.label, e.role) for e in corpus.entities.values()}
-        title = f"{a.label} to {b.label}: {len(shown)} of {len(chains)} chains"
+        through_text = f" through {through.label}" if through else ""
+        title = f"{a.label} to {b.label}{through_text}: {len(shown)} of {len(chains)} chains"
         diagram = from_chains(title, shown, labels,
                               lambda cid: origin_of(corpus.claims[cid]) == "curator",
                               focus=[a.id, b.id])

@@ -96,3 +96,11 @@ def test_a_hub_shows_its_best_supported_neighbours() -> None:
     assert {ln.claim for ln in kept} == {"hub-0", "hub-10", "hub-20", "hub-30", "hub-40",
                                          "hub-1", "hub-2", "hub-3"}  # rated high first, then by id
     assert D.strongest_hops(lns[:3], 8) == (lns[:3], 3)
+
+
+def test_a_diagram_of_chains_through_an_entity_says_so() -> None:
+    result = CliRunner().invoke(cli, ["paths", "aromatase inhibitor", "fracture", "--via",
+                                      "RANKL", "--format", "mermaid", "--root", str(REPO)])
+    assert result.exit_code == 0, result.output
+    assert "title: aromatase inhibitor to fracture through RANKL: " in result.stdout
+    assert '["osteoclast"]' in result.stdout

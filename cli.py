@@ -970,7 +970,7 @@ def export(root: Path | None, base: str | None, fmt: str, output: str | None) ->
               help="Draw at most this many diagrams; past it, pages list the diagram's "
               "links instead.")
 def site(root: Path | None, base: str | None, out: Path, max_diagrams: int) -> None:
-    """Write a static evidence site into OUT (emptied first).
+    """Write a static evidence site into OUT (an earlier site there is replaced).
 
     The article's outline with each paragraph's claims and audit flags; a page per claim,
     entity and study, with diagrams; the audit; every export; offline search. Open

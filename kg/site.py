@@ -36,6 +36,7 @@ from urllib.parse import quote
 from kg import audit as A
 from kg import diagram as D
 from kg import views
+from kg.errors import KgError
 from kg.model import Corpus
 
 if TYPE_CHECKING:
@@ -599,8 +600,6 @@ def start_downloads(build: Build, out: Path, a: A.Audit) -> Callable[[], None]:
     def wait() -> None:
         proc.join()
         if proc.exitcode != 0:
-            from kg.errors import KgError
-
             raise KgError(f"writing the downloads failed (exit status {proc.exitcode})")
 
     return wait
@@ -745,6 +744,11 @@ def build_site(build: Build, out: Path, *, max_diagrams: int = MAX_DIAGRAMS,
 
     corpus = build.corpus
     if out.exists():
+        if not out.is_dir():
+            raise KgError(f"{out} is a file, not a folder")
+        if any(out.iterdir()) and not (out / "search-index.js").is_file():
+            raise KgError(f"refusing to empty {out}: it is not empty and holds no kg site; "
+                          "remove it or choose another folder")
         shutil.rmtree(out)
     out.mkdir(parents=True)
     w = Writer(out)

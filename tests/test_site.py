@@ -103,3 +103,16 @@ def test_the_site_never_empties_the_corpus(runner: CliRunner,
     result = runner.invoke(cli, ["site", str(root), "--root", str(root)])
     assert result.exit_code == 2
     assert (root / "claims" / "entities.yaml").is_file()
+
+
+def test_the_site_never_empties_a_folder_that_is_not_a_site(
+        runner: CliRunner, corpus_copy: Callable[[str], Path], tmp_path: Path) -> None:
+    root = corpus_copy("valid")
+    precious = tmp_path / "documents"
+    precious.mkdir()
+    (precious / "thesis.txt").write_text("years of work", encoding="utf-8")
+    result = runner.invoke(cli, ["site", str(precious), "--root", str(root)])
+    assert result.exit_code == 2, result.output
+    assert (precious / "thesis.txt").is_file()
+    build(runner, root, tmp_path / "site")
+    build(runner, root, tmp_path / "site")  # a kg site is replaced

@@ -130,28 +130,29 @@ def assess(claim: Claim, studies: dict[str, Study]) -> Assessment:
         # a supporting line whose study has no record (KG204) cannot be rated
         return Assessment(status, "none", (why.get(status, "no supporting line from a study "
                                                           "with a record"),))
-    # the body of evidence is rated from its best lines: those that start highest
-    starts = [(start(st), ev, st) for ev, st in support]
-    top = min(RATING_RANK[level] for (level, _), _, _ in starts)
-    best = [(reason, ev, st) for (level, reason), ev, st in starts if RATING_RANK[level] == top]
+    # each supporting line is rated on its own (its start, less its indirectness and
+    # imprecision); the claim takes its best line, the first of equals in file order
+    rated = []
+    for ev, st in support:
+        level, started = start(st)
+        line_reasons = [started]
+        if ev.indirect:
+            line_reasons.append(f"downgraded for indirectness: {ev.indirect}")
+        imprecise = imprecision(ev, st)
+        if imprecise:
+            line_reasons.append(f"downgraded for imprecision: {imprecise}")
+        rated.append((RATING_RANK[_down(level, len(line_reasons) - 1)], line_reasons, st))
+    top, reasons, best_study = min(rated, key=lambda r: r[0])
     level = RATINGS[top]
-    reasons = [best[0][0]]
+    reasons = list(reasons)
     steps = 0
-    indirect = [ev.indirect for _, ev, _ in best]
-    if all(indirect):
-        steps += 1
-        reasons.append(f"downgraded for indirectness: {indirect[0]}")
-    imprecise = [imprecision(ev, st) for _, ev, st in best]
-    if all(imprecise):
-        steps += 1
-        reasons.append(f"downgraded for imprecision: {imprecise[0]}")
     if status == "contested":
         steps += 1
         against = sorted({ev.stance for ev in claim.evidence if ev.stance != "supports"})
         reasons.append(f"downgraded for inconsistency: other lines are {', '.join(against)}")
     rating = _down(level, steps)
     single = len({ev.study for ev, _ in support}) == 1
-    if single and rating == "high" and best[0][2].pooled is None:
+    if single and rating == "high" and best_study.pooled is None:
         rating = "moderate"
         reasons.append("at most moderate: one study, not replicated in the graph")
     pred = V.PREDICATES.get(claim.predicate)

@@ -153,6 +153,19 @@ def test_a_small_trial_is_imprecise(n: int | None, imprecise: bool) -> None:
     assert (a.rating == "moderate") is imprecise
 
 
+def test_each_line_is_rated_on_its_own_and_the_best_line_counts() -> None:
+    # an indirect meta-analysis of trials and a small direct trial: neither is high
+    s = {"m": study("m", "meta-analysis", pooled=Pooled(("rct",), 14)),
+         "t": study("t", "rct", n=60)}
+    a = assess(claim(line("m", indirect="vitamin K of any form"), line("t")), s)
+    assert a.rating == "moderate"
+    assert a.reasons == ("starts high: meta-analysis of 14 rct studies",
+                         "downgraded for indirectness: vitamin K of any form")
+    # a direct, precise trial beside them lifts the claim back to high
+    s["u"] = study("u", "rct")
+    assert assess(claim(line("m", indirect="x"), line("t"), line("u")), s).rating == "high"
+
+
 def test_a_small_animal_study_is_not_downgraded_for_size() -> None:
     s = {"a": study("a", "animal", n=12), "b": study("b", "animal", n=12)}
     assert assess(claim(line("a"), line("b")), s).reasons == ("starts very-low: animal",)

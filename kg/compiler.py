@@ -141,7 +141,6 @@ class _Terms:
         self.Seq = o(ns.RDF + "Seq")
         self.label = p(ns.RDFS + "label")
         self.comment = p(ns.RDFS + "comment")
-        self.sameAs = p(ns.OWL + "sameAs")
         self.schema_sameAs = p(ns.SCHEMA + "sameAs")
         self.schema_Claim = o(ns.SCHEMA + "Claim")
         self.Concept = o(ns.SKOS + "Concept")
@@ -158,7 +157,6 @@ class _Terms:
         self.isPartOf = p(ns.DCTERMS + "isPartOf")
         self.description = p(ns.DCTERMS + "description")
         self.source = p(ns.DCTERMS + "source")
-        self.dcterms_type = p(ns.DCTERMS + "type")
         self.wasDerivedFrom = p(ns.PROV + "wasDerivedFrom")
         self.wasAttributedTo = p(ns.PROV + "wasAttributedTo")
         self.Agent = o(ns.PROV + "Agent")
@@ -185,6 +183,12 @@ class _Terms:
         self.hasPubMedCentralId = p(ns.FABIO + "hasPubMedCentralId")
         self.EvidenceLine = o(ns.OBO + "SEPIO_0000002")
         self.has_evidence_line = p(ns.OBO + "SEPIO_0000006")
+        self.is_evidence_line_for = p(ns.OBO + "SEPIO_0000427")
+        self.Paragraph = o(ns.DOCO + "Paragraph")
+        self.Section = o(ns.DOCO + "Section")
+        self.issueIdentifier = p(ns.PRISM + "issueIdentifier")
+        self.Correction = o(ns.FABIO + "Correction")
+        self.isCorrectedBy = p(ns.CITO + "isCorrectedBy")
         self.evidence_direction = p(ns.OBO + "SEPIO_0000183")
         self.Nanopublication = o(ns.NP + "Nanopublication")
         self.hasAssertion = p(ns.NP + "hasAssertion")
@@ -458,8 +462,8 @@ class _Compiler:
         b += (t.type, k("EvidenceLine"), t.type, t.EvidenceLine)
         rec = self.c.studies.get(ev.study)
         if rec is not None:
-            b += (t.type, t.ext(ns.DESIGN_TERMS[rec.design][2]))
-        b += (k("claim"), claim, t.source, study,
+            b += (t.type, t.ext(study_evidence_class(rec)))
+        b += (t.is_evidence_line_for, claim, t.source, study,
               k("stance"), k(concept("stance", ev.stance)),
               t.evidence_direction, t.ext(ns.STANCE_TERMS[ev.stance][0]),
               t.description, t.lit(ev.finding))
@@ -570,7 +574,7 @@ class _Compiler:
                     once.add((j_iri, p, o))
                     jb += (p, o)
         _text(b, t.volume, f.get("volume"), lit)
-        _text(b, k("issueNumber"), f.get("number"), lit)
+        _text(b, t.issueIdentifier, f.get("number"), lit)
         pages = (f.get("pages") or "").strip()
         if pages:
             b += (t.pages, lit(re.sub(r"\s*-{2,}\s*", "-", pages)))
@@ -580,7 +584,7 @@ class _Compiler:
         doi = (f.get("doi") or "").strip()
         if doi:
             d = t.ext(doi_iri(doi))
-            b += (t.doi, lit(doi), t.sameAs, d, t.schema_sameAs, d)
+            b += (t.doi, lit(doi), t.schema_sameAs, d)
         _text(b, t.pmid, (f.get("pmid") or "").strip() or None, lit)
         _text(b, t.hasPubMedCentralId, (f.get("pmcid") or "").strip() or None, lit)
         if rec is not None:
@@ -590,12 +594,8 @@ class _Compiler:
         t = self.t
         k = t.K.__getitem__
         lit = t.lit
-        design, mesh_types, _eco, _fabio = ns.DESIGN_TERMS[rec.design]
+        # the design's OBI/STATO/MeSH terms are SKOS mappings of kgv:design-* (kg/vocab.ttl)
         b += (k("design"), k(concept("design", rec.design)))
-        if design:
-            b += (k("studyDesign"), t.ext(design))
-        for mesh in mesh_types:
-            b += (t.dcterms_type, t.ext(mesh))
         b += (k("population"), lit(rec.population))
         if rec.n is not None:
             b += (k("sampleSize"), t.int(rec.n))
@@ -612,11 +612,11 @@ class _Compiler:
             _text(cb, t.comment, issue.note, lit)
         for i, err in enumerate(rec.errata, 1):
             er_iri, er = t.node("erratum", f"{rec.key}-{i}")
-            b += (k("erratum"), er)
+            b += (t.isCorrectedBy, er)
             eb = g.at(er_iri, er)
-            eb += (t.type, k("Erratum"), t.comment, lit(err.note))
+            eb += (t.type, t.Correction, t.comment, lit(err.note))
             if err.doi:
-                eb += (t.doi, lit(err.doi.strip()), t.sameAs, t.ext(doi_iri(err.doi)))
+                eb += (t.doi, lit(err.doi.strip()), t.schema_sameAs, t.ext(doi_iri(err.doi)))
 
     # --- the article ---------------------------------------------------------------------
 
@@ -634,7 +634,6 @@ class _Compiler:
                 p_iri, p_text = self.paragraph(p.section, p.n)
                 pb = g.at(p_iri, p_text)
                 pb += (k("paragraphKind"), t.lit(p.kind), k("incipit"), t.lit(p.incipit))
-                _text(pb, k("sectionTitle"), art.section_titles.get(p.section), t.lit)
         for key in sorted(listed | cited_for_claims):
             study = t.node("study", key)[1]
             function = t.citesAsEvidence if key in cited_for_claims else t.cites
@@ -657,11 +656,17 @@ class _Compiler:
         art = self.c.article
         for p in art.paragraphs if art else ():
             seen.add((p.section, p.n))
+        titles = art.section_titles if art else {}
         for section, n in seen:
             p_iri, p_text = self.paragraph(section, n)
-            g.at(p_iri, p_text).extend((t.type, k("Paragraph"), k("section"), t.lit(section),
-                                        k("paragraphNumber"), t.int(n),
-                                        t.isPartOf, self.article))
+            s_iri, s_text = t.node("section", section)
+            g.at(p_iri, p_text).extend((t.type, t.Paragraph, k("paragraphNumber"), t.int(n),
+                                        t.isPartOf, s_text))
+            sb = g.at(s_iri, s_text)
+            if len(sb) == 1:
+                sb += (t.type, t.Section, t.identifier, t.lit(section))
+                _text(sb, t.title, titles.get(section), t.lit)
+                sb += (t.isPartOf, self.article)
 
     def agent(self, g: _Sink) -> None:
         t = self.t
@@ -783,6 +788,11 @@ class _Compiler:
                                      k("rating"), k(concept("rating", rated.rating)),
                                      k("status"), k(concept("status", rated.status))]]))
         return "".join(out)
+
+
+def study_evidence_class(rec: Study) -> str:
+    """The ECO class of an evidence line from study ``rec`` (kg.namespaces.evidence_class)."""
+    return ns.evidence_class(rec.design, rec.pooled.designs if rec.pooled else ())
 
 
 def _graph(name: str, blocks: list[list[str]]) -> str:

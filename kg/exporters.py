@@ -49,6 +49,12 @@ KGX_SUFFIXES = ("_nodes.tsv", "_edges.tsv")
 KGX_PREFIX = "KGBONE"
 
 
+def _eco(rec: Any) -> str:
+    from kg.compiler import study_evidence_class
+
+    return study_evidence_class(rec)
+
+
 def _rdf_format(name: str) -> Any:
     import pyoxigraph
 
@@ -302,7 +308,7 @@ def kgx(corpus: Corpus, base: str) -> tuple[bytes, bytes]:
         pubs = sorted({p for ev in c.evidence
                        if ev.stance == "supports" and (p := _publication(corpus, ev.study))})
         eco = sorted({
-            "ECO:" + ns.DESIGN_TERMS[corpus.studies[ev.study].design][2].rsplit("_", 1)[1]
+            "ECO:" + _eco(corpus.studies[ev.study]).rsplit("_", 1)[1]
             for ev in c.evidence if ev.study in corpus.studies
         })
         edges.append({

@@ -28,6 +28,16 @@ OBO = "http://purl.obolibrary.org/obo/"
 MESH = "http://id.nlm.nih.gov/mesh/"
 DOI = "https://doi.org/"
 OIO = "http://www.geneontology.org/formats/oboInOwl#"
+#: DoCO (Document Components Ontology), read in SPAROntologies/doco docs/current/doco.ttl
+#: (owl:versionIRI http://purl.org/spar/doco/2015-07-03): doco:Paragraph, doco:Section.
+DOCO = "http://purl.org/spar/doco/"
+#: PRISM basic 2.0, as FaBiO imports it (SPAROntologies/fabio docs/current/fabio.ttl,
+#: owl:versionIRI .../fabio/2026-05-18): prism:issueIdentifier.
+PRISM = "http://prismstandard.org/namespaces/basic/2.0/"
+#: VoID and DCAT, read in rdflib's namespace files (RDFLib/rdflib rdflib/namespace/_VOID.py,
+#: generated from http://rdfs.org/ns/void#; _DCAT.py, generated from the W3C dcat2.ttl).
+VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
 
 #: The vocabulary of our own terms, relative to the base IRI.
 VOCAB_PATH = "vocab#"
@@ -56,6 +66,8 @@ STANDARD_PREFIXES: dict[str, str] = {
     "obo": OBO,
     "mesh": MESH,
     "oio": OIO,
+    "doco": DOCO,
+    "prism": PRISM,
 }
 
 #: Xref prefixes whose records are genes. An entity of another kind (a protein, an enzyme,
@@ -66,8 +78,8 @@ GENE_PREFIXES: frozenset[str] = frozenset({"HGNC", "NCBIGENE", "ENSEMBL", "MGI",
 #: Folders of minted IRIs: ``<base><folder>/<local>``; each gets a prefix in Turtle.
 FOLDERS: tuple[str, ...] = (
     "entity", "claim", "evidence", "statistic", "group", "study", "author", "author-list",
-    "journal", "erratum", "citation-issue", "citation", "paragraph", "acknowledgement", "np",
-    "agent",
+    "journal", "erratum", "citation-issue", "citation", "section", "paragraph",
+    "acknowledgement", "np", "agent",
 )
 
 #: Turtle prefixes of folders whose name is taken by a standard prefix.
@@ -88,20 +100,25 @@ def prefixes(base: str) -> dict[str, str]:
 
 #: design -> (OBI/STATO design or investigation term, MeSH publication types, ECO evidence type,
 #: extra FaBiO class or None). Terms from the OBI, STATO, MeSH, ECO and FaBiO tables of
-#: ontology-ids.md. ECO has no trial-design classes, so the design rides separately.
+#: ontology-ids.md. The OBI/STATO and MeSH terms are not written on the study node (OBI
+#: mixes design specifications with investigations, STATO's is a data transformation, and
+#: dcterms:type would make MeSH records classes): they are the SKOS mappings of the design
+#: concept in kg/vocab.ttl. ECO:0000180 "clinical study evidence" is "a controlled
+#: investigation that uses human subjects" (eco.obo 2024-07-19): trials only. ECO has no
+#: class for observational studies, so they get the root ECO:0000000 "evidence".
 DESIGN_TERMS: dict[str, tuple[str | None, tuple[str, ...], str, str | None]] = {
-    "meta-analysis": (OBO + "STATO_0000155", (MESH + "D017418",), OBO + "ECO_0000180",
+    "meta-analysis": (OBO + "STATO_0000155", (MESH + "D017418",), OBO + "ECO_0000000",
                       FABIO + "SystematicReview"),
-    "systematic-review": (OBO + "OBI_0001958", (MESH + "D000078182",), OBO + "ECO_0000180",
+    "systematic-review": (OBO + "OBI_0001958", (MESH + "D000078182",), OBO + "ECO_0000000",
                           FABIO + "SystematicReview"),
     "rct": (OBO + "OBI_0004001", (MESH + "D016449",), OBO + "ECO_0000180",
             FABIO + "ClinicalTrialReport"),
     "prospective-cohort": (OBO + "OBI_0003694", (MESH + "D015331", MESH + "D011446"),
-                           OBO + "ECO_0000180", None),
+                           OBO + "ECO_0000000", None),
     "retrospective-cohort": (OBO + "OBI_0003694", (MESH + "D015331", MESH + "D012189"),
-                             OBO + "ECO_0000180", None),
-    "case-control": (OBO + "OBI_0003692", (MESH + "D016022",), OBO + "ECO_0000180", None),
-    "cross-sectional": (OBO + "OBI_0003698", (MESH + "D003430",), OBO + "ECO_0000180", None),
+                             OBO + "ECO_0000000", None),
+    "case-control": (OBO + "OBI_0003692", (MESH + "D016022",), OBO + "ECO_0000000", None),
+    "cross-sectional": (OBO + "OBI_0003698", (MESH + "D003430",), OBO + "ECO_0000000", None),
     "narrative-review": (None, (MESH + "D016454",), OBO + "ECO_0000033",
                          FABIO + "ReviewArticle"),
     "consensus-statement": (None, (), OBO + "ECO_0000033", None),
@@ -109,6 +126,22 @@ DESIGN_TERMS: dict[str, tuple[str | None, tuple[str, ...], str, str | None]] = {
     "animal": (OBO + "OBI_0003696", (), OBO + "ECO_0000179", None),
     "in-vitro": (OBO + "OBI_0001285", (), OBO + "ECO_0000181", None),
 }
+
+#: Pooled designs that are controlled investigations of human subjects (ECO:0000180).
+TRIAL_DESIGNS: frozenset[str] = frozenset({"rct", "non-randomised-trial"})
+
+#: Every ECO class an evidence line can have (kg/shapes.ttl lists the same).
+ECO_CLASSES: tuple[str, ...] = tuple(sorted({t[2] for t in DESIGN_TERMS.values()}))
+
+
+def evidence_class(design: str, pooled: tuple[str, ...] = ()) -> str:
+    """The ECO class of evidence from a study of ``design``: its design's, except that a
+    meta-analysis or systematic review that pooled only trials is clinical study evidence."""
+    if design in ("meta-analysis", "systematic-review") and pooled and all(
+            d in TRIAL_DESIGNS for d in pooled):
+        return OBO + "ECO_0000180"
+    return DESIGN_TERMS[design][2]
+
 
 #: stance -> SEPIO evidence direction and the SEPIO link from the claim to the line.
 #: no-effect ("looked, found no effect") counts against the claim, as contradicts does;

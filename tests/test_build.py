@@ -255,7 +255,9 @@ def test_evidence_line_and_statistics(valid_corpus: Path) -> None:
     claim = N(B + "claim/walking-lowers-fracture")
     assert ox.Triple(claim, N(ns.OBO + "SEPIO_0000007"), ev) in g
     pairs: list[tuple[str, Obj]] = [
-        (ns.RDF + "type", N(ns.OBO + "ECO_0000180")),
+        # a cohort is no controlled investigation: the ECO root, not ECO:0000180
+        (ns.RDF + "type", N(ns.OBO + "ECO_0000000")),
+        (ns.OBO + "SEPIO_0000427", claim),  # is_evidence_line_for
         (ns.DCTERMS + "source", N(B + "study/delta2019cohort")),
         (V + "stance", N(V + "stance-supports")),
         (V + "locator", ox.Literal("abstract")),
@@ -285,16 +287,17 @@ def test_study_is_a_bibliographic_record_with_ordered_authors(valid_corpus: Path
         (ns.BIBO + "pageStart", ox.Literal("10")),
         (ns.BIBO + "doi", ox.Literal("10.9999/test.0001")),
         (ns.BIBO + "pmid", ox.Literal("11111111")),
-        (ns.OWL + "sameAs", doi),
         (ns.SCHEMA + "sameAs", doi),
+        (ns.PRISM + "issueIdentifier", ox.Literal("2")),
         (ns.FABIO + "hasPublicationYear", ox.Literal("2020", datatype=N(ns.XSD + "gYear"))),
         (V + "design", N(V + "design-rct")),
-        (V + "studyDesign", N(ns.OBO + "OBI_0004001")),
-        (ns.DCTERMS + "type", N(ns.MESH + "D016449")),
         (V + "sampleSize", ox.Literal("100", datatype=N(ns.XSD + "integer"))),
     ]
     for p, o in pairs:
         assert ox.Triple(s, N(p), o) in g, p
+    # a work is not its DOI, and a design is not a class of MeSH records (issue 11)
+    assert not [t for t in g if t.subject == s and t.predicate in (
+        N(ns.OWL + "sameAs"), N(ns.DCTERMS + "type"))]
     seq = N(B + "author-list/alpha2020trial")
     assert ox.Triple(s, N(ns.BIBO + "authorList"), seq) in g
     names: dict[int, str] = {}
@@ -304,6 +307,43 @@ def test_study_is_a_bibliographic_record_with_ordered_authors(valid_corpus: Path
                          if x.subject == t.object and x.predicate == N(ns.RDFS + "label"))
             names[int(t.predicate.value.rsplit("_", 1)[1])] = label
     assert [names[i] for i in sorted(names)] == ["Alpha, Ann", "Beta, Bob", "Gamma, Gil"]
+
+
+def test_evidence_class_follows_the_design_and_what_a_review_pooled() -> None:
+    eco = ns.OBO + "ECO_"
+    assert ns.evidence_class("rct") == eco + "0000180"
+    assert ns.evidence_class("prospective-cohort") == eco + "0000000"
+    assert ns.evidence_class("meta-analysis", ("rct", "non-randomised-trial")) == eco + "0000180"
+    assert ns.evidence_class("meta-analysis", ("rct", "cohort")) == eco + "0000000"
+    assert ns.evidence_class("systematic-review") == eco + "0000000"
+    assert ns.evidence_class("animal") == eco + "0000179"
+
+
+def test_paragraphs_and_sections_are_doco_components(valid_corpus: Path) -> None:
+    g = graph_of(valid_corpus)
+    par, sec = N(B + "paragraph/basics-2"), N(B + "section/basics")
+    assert ox.Triple(par, N(ns.RDF + "type"), N(ns.DOCO + "Paragraph")) in g
+    assert ox.Triple(par, N(ns.DCTERMS + "isPartOf"), sec) in g
+    assert ox.Triple(sec, N(ns.RDF + "type"), N(ns.DOCO + "Section")) in g
+    assert ox.Triple(sec, N(ns.DCTERMS + "title"), ox.Literal("Basics")) in g
+    assert ox.Triple(sec, N(ns.DCTERMS + "isPartOf"), N(B + "article")) in g
+
+
+def test_an_erratum_is_a_fabio_correction_of_the_study(valid_corpus: Path) -> None:
+    studies = valid_corpus / "claims" / "studies.yaml"
+    text = studies.read_text(encoding="utf-8")
+    anchor = "  alpha2020trial:\n"
+    assert anchor in text
+    studies.write_text(text.replace(anchor, anchor + (
+        "    errata:\n      - note: The dose in table 2 was corrected.\n"
+        "        doi: 10.9999/test.0001.err\n"), 1), encoding="utf-8")
+    g = graph_of(valid_corpus)
+    s, er = N(B + "study/alpha2020trial"), N(B + "erratum/alpha2020trial-1")
+    assert ox.Triple(s, N(ns.CITO + "isCorrectedBy"), er) in g
+    assert ox.Triple(er, N(ns.RDF + "type"), N(ns.FABIO + "Correction")) in g
+    assert ox.Triple(er, N(ns.SCHEMA + "sameAs"),
+                     N("https://doi.org/10.9999/test.0001.err")) in g
+    assert not [t for t in g if t.predicate == N(ns.OWL + "sameAs")]
 
 
 def test_citation_issue_and_article_citations(valid_corpus: Path) -> None:

@@ -98,7 +98,13 @@ BREAKS: dict[str, tuple[list[Change], str]] = {
         [("add", (STAT, URIRef(V + "ciUpper"), Literal("1.0", datatype=XSD.double)))],
         "LessThanOrEquals"),
     "DOI IRI that is not a doi.org IRI": (
-        [("add", (STUDY, rdflib.OWL.sameAs, URIRef("https://example.com/paper")))], "Pattern"),
+        [("add", (STUDY, URIRef("https://schema.org/sameAs"),
+                  URIRef("https://example.com/paper")))], "Pattern"),
+    "a study owl:sameAs its DOI (a work is not its identifier)": (
+        [("add", (STUDY, rdflib.OWL.sameAs, URIRef("https://doi.org/10.9999/x")))], "MaxCount"),
+    "a MeSH publication type as dcterms:type (a record is no class)": (
+        [("add", (STUDY, rdflib.DCTERMS.type, URIRef("http://id.nlm.nih.gov/mesh/D016449")))],
+        "MaxCount"),
     "entity with two role classes": (
         [("add", (URIRef(B + "entity/walking"), RDF.type, URIRef(V + "Outcome")))],
         "QualifiedMaxCount"),

@@ -280,11 +280,19 @@ def explain(code: str, as_json: bool) -> None:
         click.echo(explain_code(key), nl=False)
 
 
+def _interactive() -> bool:
+    """Whether a person can answer a prompt (standard input is a terminal)."""
+    return sys.stdin.isatty()
+
+
 @cli.command()
 @click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--base", metavar="IRI", default=None,
+              help="The corpus's persistent base IRI (e.g. https://w3id.org/my-corpus/); "
+              "asked for when interactive. example.org and the like are refused.")
 @click.option("--kg-requirement", metavar="SPEC", default=None,
               help="How the CI workflow installs kg with pip (default: kg==<this version>).")
-def init(directory: Path, kg_requirement: str | None) -> None:
+def init(directory: Path, base: str | None, kg_requirement: str | None) -> None:
     """Create a new, valid, empty corpus in DIRECTORY (created if missing), and wire it into
     a repository: .gitignore, kg.toml (settings), .pre-commit-config.yaml (kg validate
     before each commit) and .github/workflows/kg.yml (annotations on pull requests, a SARIF
@@ -293,8 +301,14 @@ def init(directory: Path, kg_requirement: str | None) -> None:
     """
     from kg.scaffold import init_corpus
 
+    if base is None:
+        if not _interactive():
+            raise click.UsageError("give the corpus's base IRI with --base IRI (a persistent "
+                                   "one, e.g. https://w3id.org/my-corpus/; docs/rdf.md)")
+        base = click.prompt("Base IRI of the new corpus (persistent, e.g. "
+                            "https://w3id.org/my-corpus/)", err=True).strip()
     try:
-        written, kept = init_corpus(directory, kg_requirement or f"kg=={_version()}")
+        written, kept = init_corpus(directory, base, kg_requirement or f"kg=={_version()}")
     except KgError as exc:
         raise FatalError(str(exc)) from None
     for path in written:
@@ -933,10 +947,13 @@ def build(root: Path | None, base: str | None, output: str | None) -> None:
 @ROOT_OPTION
 @BASE_OPTION
 @click.option("--format", "fmt", required=True,
-              type=click.Choice(["turtle", "n-triples", "json-ld", "trig", "graphml", "kgx"]),
+              type=click.Choice(["turtle", "n-triples", "json-ld", "trig", "graphml", "kgx",
+                                 "dataset", "vocab", "shapes"]),
               help="turtle; n-triples (sorted lines); json-ld (compacted with "
               "kg/context.jsonld); trig (one nanopublication per claim); graphml "
-              "(entities as nodes, claims as edges); kgx (Biolink nodes/edges TSV).")
+              "(entities as nodes, claims as edges); kgx (Biolink nodes/edges TSV); dataset "
+              "(VoID description from the corpus settings); vocab and shapes (kg/vocab.ttl "
+              "and kg/shapes.ttl on the base IRI).")
 @click.option("-o", "--output", metavar="FILE", default=None,
               help="Output file, '-' for stdout. Default: build/graph.<ext> under the corpus "
               "root. For kgx, a prefix: -o out/kg writes out/kg_nodes.tsv and "

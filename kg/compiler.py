@@ -945,11 +945,13 @@ class Build:
     use) and ``triples`` (pyoxigraph triples parsed from it on first use). Exports that
     need only the corpus (graphml, kgx, trig) never compile the graph."""
 
-    __slots__ = ("corpus", "diagnostics", "base", "ok", "_cache", "_graph", "_triples")
+    __slots__ = ("corpus", "diagnostics", "base", "ok", "root", "_cache", "_graph", "_triples")
 
     def __init__(self, corpus: Corpus, diagnostics: list[Diagnostic], base: str, ok: bool,
-                 cache: Path | None = None) -> None:
+                 cache: Path | None = None, root: Path | None = None) -> None:
         self.corpus = corpus
+        #: the corpus root it was built from (its settings describe the dataset), if any
+        self.root = root
         self.diagnostics = diagnostics
         self.base = base
         self.ok = ok
@@ -992,7 +994,7 @@ def build(root: Path, base: str | None = None, cache: bool = False,
     base_iri = resolve_base(root, base)
     corpus, diags = validate(root, use_cache=cache, progress=progress)
     ok = not any(d.severity == Severity.ERROR for d in diags)
-    return Build(corpus, diags, base_iri, ok, root if cache else None)
+    return Build(corpus, diags, base_iri, ok, root if cache else None, root)
 
 
 def to_store(triples: Iterable[Triple]) -> Store:

@@ -4,6 +4,11 @@
 ``base``
     the IRI under which the graph mints its own IRIs (``<base>claim/<id>``...).
     ``--base`` on the command line wins, then the setting, then :data:`DEFAULT_BASE`.
+``title``, ``description``, ``license``, ``version``, ``creator``, ``source``
+    the dataset description `kg export --format dataset` writes (VoID, docs/rdf.md):
+    ``license`` an IRI (a licence's page, e.g. https://creativecommons.org/licenses/by/4.0/),
+    ``creator`` a name or an IRI (an ORCID), ``source`` what the claims come from (an IRI
+    or a citation), ``version`` the corpus's release.
 ``ignore``
     a list of ``{code, reason, files}``: diagnostics of ``code`` that this corpus accepts,
     with the reason (required), optionally only in ``files`` (glob patterns relative to
@@ -25,7 +30,9 @@ from kg.errors import KgError
 DEFAULT_BASE = "https://example.org/kg-bone-ai/"
 PYPROJECT = "pyproject.toml"
 SETTINGS_FILE = "kg.toml"
-KEYS = ("base", "ignore")
+#: the dataset description's settings, all strings
+DATASET_KEYS = ("title", "description", "license", "version", "creator", "source")
+KEYS = ("base", *DATASET_KEYS, "ignore")
 IGNORE_KEYS = ("code", "reason", "files")
 
 _IRI_BASE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:[^\s<>\"{}|\\^`]*[/#]$")
@@ -86,6 +93,8 @@ class Ignore:
 class Settings:
     base: str | None = None
     ignores: tuple[Ignore, ...] = ()
+    #: title, description, license, version, creator, source: those set
+    dataset: tuple[tuple[str, str], ...] = ()
     #: where they were read: "kg.toml", "pyproject.toml [tool.kg]", or None (defaults)
     source: str | None = None
 
@@ -129,6 +138,17 @@ def load_settings(root: Path, known_codes: Sequence[str] | None = None) -> Setti
         raise KgError(f"{where}: base must be a string")
     if base is not None:
         check_base(base, where)
+    dataset = []
+    for key in DATASET_KEYS:
+        value = table.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str) or not value.strip():
+            raise KgError(f"{where}: {key} must be a non-empty string")
+        if key == "license" and not _IRI_BASE.match(value + "/"):
+            raise KgError(f"{where}: license must be an IRI, such as "
+                          "https://creativecommons.org/licenses/by/4.0/")
+        dataset.append((key, value.strip()))
     raw = table.get("ignore", [])
     if not isinstance(raw, list):
         raise KgError(f"{where}: ignore must be a list of tables ([[ignore]])")
@@ -152,4 +172,4 @@ def load_settings(root: Path, known_codes: Sequence[str] | None = None) -> Setti
         if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
             raise KgError(f"{what}: files must be a list of glob patterns")
         ignores.append(Ignore(code, reason.strip(), tuple(files)))
-    return Settings(base, tuple(ignores), where)
+    return Settings(base, tuple(ignores), tuple(dataset), where)

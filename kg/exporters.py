@@ -41,7 +41,12 @@ FORMATS: dict[str, str] = {
     "trig": ".trig",
     "graphml": ".graphml",
     "kgx": "",
+    "dataset": ".ttl",
+    "vocab": ".ttl",
+    "shapes": ".ttl",
 }
+#: formats written to build/<name>.ttl instead of build/graph<suffix>
+NAMED_FILES = {"dataset": "dataset.ttl", "vocab": "vocab.ttl", "shapes": "shapes.ttl"}
 KGX_SUFFIXES = ("_nodes.tsv", "_edges.tsv")
 
 #: CURIE prefix of our own ids in KGX files (entities, claims), expanded in the header-less
@@ -367,6 +372,15 @@ def export(fmt: str, build: Build) -> dict[str, bytes]:
         return {FORMATS[fmt]: nanopubs_text(corpus, base)}
     if fmt == "graphml":
         return {FORMATS[fmt]: graphml(corpus, base)}
+    if fmt == "dataset":
+        from kg.dataset import dataset_text
+
+        return {FORMATS[fmt]: dataset_text(build, strict=True)}
+    if fmt in ("vocab", "shapes"):
+        from kg.compiler import shapes_text, vocab_text
+
+        text = vocab_text(base) if fmt == "vocab" else shapes_text(base)
+        return {FORMATS[fmt]: text.encode("utf-8")}
     if fmt == "kgx":
         nodes, edges = kgx(corpus, base)
         return {KGX_SUFFIXES[0]: nodes, KGX_SUFFIXES[1]: edges}
@@ -382,7 +396,8 @@ def output_paths(fmt: str, root: Path, output: str | None) -> dict[str, Path]:
         if output and (prefix.is_dir() or output.endswith(("/", os.sep))):
             prefix = prefix / "graph"
         return {sfx: prefix.with_name(prefix.name + sfx) for sfx in KGX_SUFFIXES}
-    path = Path(output) if output else root / "build" / f"graph{FORMATS[fmt]}"
+    name = NAMED_FILES.get(fmt, f"graph{FORMATS[fmt]}")
+    path = Path(output) if output else root / "build" / name
     return {FORMATS[fmt]: path}
 
 

@@ -43,8 +43,16 @@ kg.sarif
 SETTINGS = """\
 # Settings of this kg corpus (docs/format.md, "Settings").
 
-# The base IRI under which `kg build` mints the graph's own IRIs.
-# base = "https://example.org/my-corpus/"
+# The base IRI under which `kg build` mints the graph's own IRIs: a persistent one you
+# control (a w3id.org or purl.org redirect; docs/rdf.md, "Publishing").
+base = "{base}"
+
+# The dataset description (`kg export --format dataset`, VoID): fill these in to publish.
+# title = "..."
+# license = "https://creativecommons.org/licenses/by/4.0/"
+# version = "1.0.0"
+# creator = "https://orcid.org/0000-0000-0000-0000"
+# source = "https://doi.org/10.xxxx/the-article"
 
 # A diagnostic this corpus accepts, with the reason; `files` (glob patterns) is optional.
 # [[ignore]]
@@ -125,13 +133,34 @@ def vscode_settings() -> str:
     return json.dumps({"yaml.schemas": schemas}, indent=2) + "\n"
 
 
-def repository_files(requirement: str) -> dict[str, str]:
+#: hosts whose IRIs are placeholders, never a corpus's base
+PLACEHOLDER_HOSTS = ("example.org", "example.com", "example.net")
+
+
+def check_new_base(base: str) -> str:
+    """``base`` if it can be a new corpus's base IRI: absolute, ending in '/' or '#', not
+    on a placeholder host, not the kg project's own corpus's; else KgError."""
+    from urllib.parse import urlsplit
+
+    from kg.config import DEFAULT_BASE, check_base
+
+    check_base(base, "--base")
+    host = (urlsplit(base).hostname or "").lower()
+    if host in PLACEHOLDER_HOSTS or host.endswith(tuple("." + h for h in PLACEHOLDER_HOSTS)):
+        raise KgError(f"--base {base!r} is a placeholder ({host}): give a persistent IRI you "
+                      "control, e.g. https://w3id.org/<your-project>/ (docs/rdf.md, Publishing)")
+    if base == DEFAULT_BASE:
+        raise KgError(f"--base {base!r} is the kg project's own corpus's base; give yours")
+    return base
+
+
+def repository_files(requirement: str, base: str) -> dict[str, str]:
     """Wiring into a repository and editors: written when absent, kept when present."""
     from kg.jsonschemas import all_schemas
 
     return {
         ".gitignore": GITIGNORE,
-        "kg.toml": SETTINGS,
+        "kg.toml": SETTINGS.replace("{base}", base),
         ".pre-commit-config.yaml": PRE_COMMIT,
         ".github/workflows/kg.yml": WORKFLOW.replace("{requirement}", requirement),
         ".vscode/settings.json": vscode_settings(),
@@ -139,9 +168,12 @@ def repository_files(requirement: str) -> dict[str, str]:
     }
 
 
-def init_corpus(target: Path, requirement: str = "kg") -> tuple[list[Path], list[Path]]:
+def init_corpus(target: Path, base: str, requirement: str = "kg"
+                ) -> tuple[list[Path], list[Path]]:
     """Create the corpus files under ``target`` (refusing to overwrite any), then the
-    repository files that are absent. Returns (written, kept: present already)."""
+    repository files that are absent, kg.toml with ``base`` (checked by
+    :func:`check_new_base`). Returns (written, kept: present already)."""
+    check_new_base(base)
     clashes = [target / rel for rel in FILES if (target / rel).exists()]
     if clashes:
         raise KgError(f"{clashes[0]} already exists; kg init only creates new corpora")
@@ -150,7 +182,7 @@ def init_corpus(target: Path, requirement: str = "kg") -> tuple[list[Path], list
     written: list[Path] = []
     kept: list[Path] = []
     todo = dict(FILES)
-    for rel, text in repository_files(requirement).items():
+    for rel, text in repository_files(requirement, base).items():
         if (target / rel).exists():
             kept.append(target / rel)
         else:

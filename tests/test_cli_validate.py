@@ -134,16 +134,48 @@ def test_unknown_option_is_a_usage_error(runner: CliRunner, valid_corpus: Path) 
 
 def test_init_makes_a_valid_corpus(runner: CliRunner, tmp_path: Path) -> None:
     target = tmp_path / "new"
-    result = runner.invoke(cli, ["init", str(target)])
+    result = runner.invoke(cli, ["init", str(target), "--base", "https://w3id.org/test-corpus/"])
     assert result.exit_code == 0, result.output
     assert (target / "claims" / "entities.yaml").is_file()
     check = runner.invoke(cli, ["validate", "--root", str(target), "--strict"])
     assert check.exit_code == 0, check.output
 
 
+def test_init_writes_the_base_it_is_given(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "new"
+    result = runner.invoke(cli, ["init", str(target), "--base", "https://w3id.org/my-kg/"])
+    assert result.exit_code == 0, result.output
+    from kg.config import load_settings
+
+    assert load_settings(target).base == "https://w3id.org/my-kg/"
+
+
+@pytest.mark.parametrize("base", [None, "https://example.org/mine/", "https://www.example.com/x/",
+                                  "https://example.org/kg-bone-ai/", "not-an-iri"])
+def test_init_refuses_a_missing_or_placeholder_base(runner: CliRunner, tmp_path: Path,
+                                                    base: str | None) -> None:
+    target = tmp_path / "new"
+    args = ["init", str(target)] + (["--base", base] if base else [])
+    result = runner.invoke(cli, args)  # not interactive: no prompt, a usage error
+    assert result.exit_code == 2, result.output
+    assert "base" in result.stderr.lower()
+    assert not (target / "kg.toml").exists()
+
+
+def test_init_asks_for_the_base_when_interactive(runner: CliRunner, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import cli as cli_module
+
+    monkeypatch.setattr(cli_module, "_interactive", lambda: True)
+    target = tmp_path / "new"
+    result = runner.invoke(cli, ["init", str(target)], input="https://w3id.org/asked/\n")
+    assert result.exit_code == 0, result.output
+    assert 'base = "https://w3id.org/asked/"' in (target / "kg.toml").read_text()
+
+
 def test_init_refuses_to_overwrite(runner: CliRunner, valid_corpus: Path) -> None:
     before = (valid_corpus / "claims" / "entities.yaml").read_bytes()
-    result = runner.invoke(cli, ["init", str(valid_corpus)])
+    result = runner.invoke(cli, ["init", str(valid_corpus), "--base", "https://w3id.org/test-corpus/"])
     assert result.exit_code == 2
     assert "already exists" in result.stderr
     assert (valid_corpus / "claims" / "entities.yaml").read_bytes() == before

@@ -93,7 +93,8 @@ def test_a_wrong_vocabulary_word_fails_check_jsonschema(tmp_path: Path) -> None:
 
 def test_init_attaches_the_schemas(tmp_path: Path, runner: CliRunner) -> None:
     target = tmp_path / "new"
-    assert runner.invoke(cli, ["init", str(target)]).exit_code == 0
+    args = ["init", str(target), "--base", "https://w3id.org/test-corpus/"]
+    assert runner.invoke(cli, args).exit_code == 0
     for name, text in J.all_schemas().items():
         assert (target / "schemas" / name).read_text(encoding="utf-8") == text
     for path in sorted((target / "claims").glob("*.yaml")):

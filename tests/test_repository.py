@@ -112,7 +112,8 @@ INIT_FILES = (".gitignore", "kg.toml", ".pre-commit-config.yaml", ".github/workf
 @pytest.fixture
 def initialised(tmp_path: Path, runner: CliRunner) -> Path:
     target = tmp_path / "new"
-    result = runner.invoke(cli, ["init", str(target), "--kg-requirement", "kg==0.1.0"])
+    result = runner.invoke(cli, ["init", str(target), "--kg-requirement", "kg==0.1.0",
+                                 "--base", "https://w3id.org/test-corpus/"])
     assert result.exit_code == 0, result.output
     return target
 
@@ -129,7 +130,7 @@ def test_init_keeps_existing_repository_files(tmp_path: Path, runner: CliRunner)
     target = tmp_path / "repo"
     target.mkdir()
     (target / ".gitignore").write_text("mine\n", encoding="utf-8")
-    result = runner.invoke(cli, ["init", str(target)])
+    result = runner.invoke(cli, ["init", str(target), "--base", "https://w3id.org/test-corpus/"])
     assert result.exit_code == 0, result.output
     assert (target / ".gitignore").read_text(encoding="utf-8") == "mine\n"
     assert "kept" in result.stdout

@@ -16,6 +16,7 @@ from kg.diagnostics import Severity
 
 REPO = Path(__file__).parent.parent
 V = B + "vocab#"
+DEFAULT_BASE_VOCAB = V
 
 
 def graph(root: Path) -> rdflib.Graph:
@@ -125,3 +126,40 @@ def test_shapes_reject_a_broken_graph(name: str, valid_graph: rdflib.Graph) -> N
     conforms, report = check_shapes(g, B)
     assert not conforms, name
     assert f"{component}ConstraintComponent" in report, report
+
+
+def test_the_documented_pyshacl_command_checks_a_rebased_build(
+        runner: Any, valid_corpus: Path, tmp_path: Path) -> None:
+    """docs/rdf.md: `kg export --format shapes` then `pyshacl -s shapes -a graph` passes a
+    build on another base IRI and fails the same build damaged."""
+    import subprocess
+    import sys
+
+    from cli import cli
+
+    base = "https://w3id.org/kg-shacl-test/"
+    graph_file, shapes_file = tmp_path / "graph.ttl", tmp_path / "shapes.ttl"
+    for args in (["build", "-o", str(graph_file)],
+                 ["export", "--format", "shapes", "-o", str(shapes_file)]):
+        done = runner.invoke(cli, [*args, "--root", str(valid_corpus), "--base", base])
+        assert done.exit_code == 0, done.output
+    text = graph_file.read_text(encoding="utf-8")
+    assert base + "vocab#" in text and DEFAULT_BASE_VOCAB not in text
+    assert base + "vocab#" in shapes_file.read_text(encoding="utf-8")
+    pyshacl_bin = Path(sys.executable).parent / "pyshacl"
+
+    def check(path: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(pyshacl_bin), "-s", str(shapes_file), "-a", str(path)],
+                              capture_output=True, text=True, timeout=300)
+
+    good = check(graph_file)
+    assert good.returncode == 0, good.stdout + good.stderr
+    # damage: every evidence line loses its study (dcterms:source is required)
+    damaged = tmp_path / "damaged.ttl"
+    lines = [ln for ln in text.splitlines(keepends=True)
+             if not ln.lstrip().startswith("dcterms:source study:")]
+    assert len(lines) < len(text.splitlines())
+    damaged.write_text("".join(lines), encoding="utf-8")
+    bad = check(damaged)
+    assert bad.returncode == 1, bad.stdout + bad.stderr
+    assert "MinCountConstraintComponent" in bad.stdout

@@ -34,7 +34,7 @@ def _used(triples: list[ox.Triple]) -> set[str]:
     out: set[str] = set()
     for t in triples:
         out.add(t.predicate.value)
-        if t.predicate.value == ns.RDF + "type":
+        if t.predicate.value == ns.RDF + "type" and isinstance(t.object, ox.NamedNode):
             out.add(t.object.value)
         for term in (t.subject, t.object):
             if isinstance(term, ox.NamedNode) and term.value.startswith(ns.vocab_ns(B)):

@@ -852,14 +852,21 @@ def stats(root: Path | None, as_json: bool) -> None:
               help="json, csv and tsv follow the SPARQL 1.1 results formats; turtle is for "
               "CONSTRUCT and DESCRIBE.")
 @click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
-def sparql(root: Path | None, query: str, fmt: str, as_json: bool) -> None:
+@click.option("--timeout", type=click.FloatRange(0.1, 3600), default=30.0, show_default=True,
+              help="Stop the query after this many seconds.")
+@click.option("--max-rows", type=click.IntRange(1), default=100_000, show_default=True,
+              help="Refuse results with more rows (or triples) than this.")
+def sparql(root: Path | None, query: str, fmt: str, as_json: bool, timeout: float,
+           max_rows: int) -> None:
     """Run a read-only SPARQL query over the compiled graph.
 
     QUERY is the query text, or @FILE to read it from a file (see queries/). SELECT, ASK,
     CONSTRUCT and DESCRIBE run; updates are refused. The graph's prefixes (kgv:, claim:,
     entity:, study:, cito:, dcterms:, ...) need no PREFIX lines.
+    Queries run with a time limit (--timeout), a memory limit and a result-size limit
+    (--max-rows); SERVICE (federated queries) is refused.
     Exit status: 0 with results (ASK true), 1 no results (ASK false), 2 a bad or refused
-    query.
+    query, or one that ran past a limit.
     """
     from kg import sparql as Q
     from kg.config import resolve_base
@@ -877,14 +884,14 @@ def sparql(root: Path | None, query: str, fmt: str, as_json: bool) -> None:
         base = resolve_base(path)
         store = Q.graph_store(path, ix, base)
         pfx = prefixes(base)
-        result = Q.run_query(store, text, base, pfx)
-        out = Q.render(result, "json" if as_json else fmt, _q_style(), pfx)
+        out, empty = Q.run_limited(store, text, base, pfx, "json" if as_json else fmt,
+                                   _q_style(), Q.Limits(seconds=timeout, rows=max_rows))
     except KgError as exc:
         raise FatalError(str(exc)) from None
     except Q.QueryError as exc:
         raise FatalError(exc.message) from None
     click.echo(out, nl=False)
-    if result.empty:
+    if empty:
         sys.exit(1)
 
 

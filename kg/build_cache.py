@@ -4,8 +4,9 @@
 claims of each file, the references with their studies, and the article. Each cached part
 is stored under a key that covers everything its triples depend on:
 
-- every part: this cache format, the kg code fingerprint (kg.pickles.code_fingerprint:
-  every module of the kg package), the pyoxigraph version and the base IRI;
+- every part: this cache format, the kg code fingerprint (kg.cache.code_fingerprint:
+  every module of the kg package), the pyoxigraph version, the corpus location and the
+  base IRI;
 - the entities of a file: that file's bytes;
 - the claims of a file: that file's bytes, and the key and design of every study its
   evidence lines name (a claim's computed status and evidence level, and each evidence
@@ -18,23 +19,24 @@ The article part (citations and paragraphs, which depend on every claim) is smal
 compiled every time. After one claim file changes, only that file's part is compiled
 again; the rest is read back and merged (kg.compiler._assemble).
 
-Entries are pickles written atomically (temporary file in the same folder, then
-os.replace), one file per part, named by a hash of the part's name; an entry whose key
-differs is replaced. A missing, unreadable or corrupt entry is ignored and recompiled; an
-unwritable folder only costs speed. Entries of parts that no longer exist are removed.
+File bytes are never read here: the digests are those of the bytes the load parsed
+(Corpus.digests), so a file edited mid-build cannot leave an old part under a new key.
+
+Entries are data-only kg.cache entries (JSON with a checksum, written atomically), one
+file per part, named by a hash of the part's name; an entry whose key differs is
+replaced. A missing, damaged or foreign entry is ignored and recompiled; a cache folder
+that is a symlink is not used; an unwritable folder only costs speed. Entries of parts
+that no longer exist are removed (never following a link).
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
-import pickle
-import tempfile
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from kg.cache import digest as _sha
 from kg.model import Claim, Corpus, Study
 
 if TYPE_CHECKING:
@@ -42,8 +44,7 @@ if TYPE_CHECKING:
 
 CACHE_DIR = Path("build") / "cache" / "compiled"
 #: Bump when the stored shape changes in a way the code fingerprint would not catch.
-FORMAT = 1
-_MAGIC = b"kg-compiled-part\n"
+FORMAT = 2
 _SUFFIX = ".part"
 
 
@@ -51,31 +52,20 @@ def cache_dir(root: Path) -> Path:
     return root / CACHE_DIR
 
 
-def _sha(*items: str | bytes) -> str:
-    h = hashlib.sha256()
-    for item in items:
-        data = item.encode("utf-8") if isinstance(item, str) else item
-        h.update(len(data).to_bytes(8, "little"))
-        h.update(data)
-    return h.hexdigest()
-
-
 class _Files:
-    """SHA-256 of the bytes of the corpus's files, read once each."""
+    """The SHA-256 of each input's bytes as the load parsed them (Corpus.digests): files
+    are never read a second time, so a part is stored under the key of the bytes it was
+    compiled from."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self._seen: dict[str, str] = {}
+    def __init__(self, corpus: Corpus) -> None:
+        self._digests = corpus.digests
 
     def digest(self, rel: str) -> str:
-        found = self._seen.get(rel)
-        if found is None:
-            try:
-                data = (self.root / rel).read_bytes()
-                found = hashlib.sha256(data).hexdigest()
-            except OSError as exc:  # never a cache hit for a file we cannot read
-                found = f"unreadable:{exc.errno}:{os.urandom(8).hex()}"
-            self._seen[rel] = found
+        found = self._digests.get(rel)
+        if found is None or found.startswith("unreadable:"):
+            import os
+
+            return f"unread:{os.urandom(8).hex()}"  # never a cache hit
         return found
 
 
@@ -86,46 +76,29 @@ Deps = list[tuple[str, str]]
 
 def read_part(path: Path, key: str) -> tuple[Part, Deps] | None:
     """The part stored at ``path`` under ``key`` and its study dependencies, or None
-    (missing, another key, corrupt)."""
+    (missing, another key, damaged, not a regular file)."""
+    from kg.cache import read_entry
     from kg.compiler import Part
 
-    try:
-        with path.open("rb") as f:
-            if f.read(len(_MAGIC)) != _MAGIC or f.read(64).decode("ascii", "replace") != key:
-                return None
-            payload = pickle.load(f)
-        fields, deps = payload
-        part = Part(*fields)
-    except Exception:  # noqa: BLE001 - any damage means: compile the part again
+    payload: Any = read_entry(path, key)
+    if not (isinstance(payload, list) and len(payload) == 2):
         return None
-    if not (isinstance(part.subjects, list) and isinstance(part.blocks, list)
-            and len(part.subjects) == len(part.blocks) and isinstance(part.triples, int)
-            and isinstance(part.tails, dict) and isinstance(part.assertions, list)
-            and isinstance(deps, list)):
+    part, deps = payload
+    if not (isinstance(part, Part) and isinstance(part.subjects, list)
+            and isinstance(part.blocks, list) and len(part.subjects) == len(part.blocks)
+            and all(isinstance(b, str) for b in part.blocks)
+            and isinstance(part.triples, int) and isinstance(part.tails, dict)
+            and isinstance(part.assertions, list) and isinstance(deps, list)
+            and all(isinstance(d, list) and len(d) == 2 for d in deps)):
         return None
-    return part, deps
+    return part, [(str(a), str(b)) for a, b in deps]
 
 
 def write_part(path: Path, key: str, part: Part, deps: Deps) -> None:
-    """Store ``part`` at ``path`` atomically; an OSError only means no cache."""
-    fields = (part.subjects, part.blocks, part.triples, part.tails, part.assertions,
-              part.paragraphs, part.cites)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(_MAGIC)
-            fh.write(key.encode("ascii"))
-            pickle.dump((fields, deps), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+    """Store ``part`` at ``path`` atomically; a failure only means no cache."""
+    from kg.cache import write_entry
+
+    write_entry(path, key, [part, [list(d) for d in deps]])
 
 
 class Unit:
@@ -152,12 +125,12 @@ def units(comp: _Compiler, root: Path, base: str) -> list[Unit]:
     covers; a claims part's study designs are checked against its stored deps)."""
     import pyoxigraph
 
+    from kg.cache import code_fingerprint
     from kg.compiler import _by_file
-    from kg.pickles import code_fingerprint
 
     c: Corpus = comp.c
-    files = _Files(root)
-    common = _sha(str(FORMAT), code_fingerprint(), pyoxigraph.__version__, base)
+    files = _Files(c)
+    common = _sha(str(FORMAT), code_fingerprint(), pyoxigraph.__version__, str(root), base)
     out: list[Unit] = []
     for rel, entities in _by_file(c.entities.values()).items():
         name = f"entities:{rel}"
@@ -183,38 +156,31 @@ def _fresh(deps: Deps, designs: dict[str, str]) -> bool:
 
 def compiled_parts(comp: _Compiler, root: Path) -> list[Part]:
     """Every part of the graph: cached parts read back, the others compiled and stored."""
-    folder = cache_dir(root)
+    from kg.cache import cache_dir as safe_dir
+
+    folder = safe_dir(root, "compiled")
     studies = comp.c.studies
     designs = {key: study.design for key, study in studies.items()}
     parts: list[Part] = []
     claim_parts: list[Part] = []
     used: set[str] = set()
     for unit in units(comp, root, comp.base):
-        path = folder / (_sha(unit.name)[:32] + _SUFFIX)
-        used.add(path.name)
-        found = read_part(path, unit.key)
+        name = _sha(unit.name)[:32] + _SUFFIX
+        used.add(name)
+        found = read_part(folder / name, unit.key) if folder is not None else None
         if found is not None and _fresh(found[1], designs):
             part = found[0]
         else:
             part = unit.make()
-            write_part(path, unit.key, part, unit.deps(studies))
+            if folder is not None:
+                write_part(folder / name, unit.key, part, unit.deps(studies))
         parts.append(part)
         if unit.is_claims:
             claim_parts.append(part)
     parts.append(comp.article_part(claim_parts))
-    _prune(folder, used)
+    if folder is not None:
+        from kg.cache import prune
+
+        # entries of parts that no longer exist; never follows a link
+        prune(folder, lambda name: name in used or not name.endswith(_SUFFIX))
     return parts
-
-
-def _prune(folder: Path, used: set[str]) -> None:
-    """Remove entries of parts that no longer exist (a deleted or renamed file)."""
-    try:
-        names = os.listdir(folder)
-    except OSError:
-        return
-    for name in names:
-        if name.endswith(_SUFFIX) and name not in used:
-            try:
-                os.unlink(folder / name)
-            except OSError:
-                pass

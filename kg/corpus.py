@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import hashlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,9 +12,10 @@ from typing import Any, TypeVar
 from kg import schema
 from kg.bibtex import parse_bibtex
 from kg.diagnostics import Diagnostic, Severity
+from kg.errors import KgError
 from kg.model import Corpus, Span
 from kg.progress import Progress, silent
-from kg.root import BIB_FILE, CLAIMS_DIR, corpus_files
+from kg.root import BIB_FILE, CLAIMS_DIR, walk_inputs
 from kg.yamlfile import decode, load_yaml
 
 _T = TypeVar("_T")
@@ -79,9 +79,8 @@ Job = tuple[str, str, bytes, Path | None, str]
 
 def _load_job(job: Job, *, worker: bool = False) -> FileResult | None:
     """Parse one file and store the result in the cache. In a worker process, None once
-    the cache entry is written: the parent reads it from there rather than through a pipe,
-    which would pickle the same records a second time."""
-    from kg.pickles import write_entry
+    the cache entry is written: the parent reads it from there rather than through a pipe."""
+    from kg.cache import write_entry
 
     gc.disable()
     rel, part, raw, entry, key = job
@@ -97,7 +96,7 @@ def _load_in_worker(job: Job) -> FileResult | None:
 
 def _load_all(jobs: list[Job], progress: Progress) -> list[FileResult]:
     """Results in job order; two processes share a large amount of parsing."""
-    from kg.pickles import read_entry
+    from kg.cache import read_entry
 
     total = len(jobs)
 
@@ -120,8 +119,8 @@ def _load_all(jobs: list[Job], progress: Progress) -> list[FileResult]:
             for job, result in zip(jobs, sent, strict=True):
                 if result is None:  # written to the cache by the worker
                     assert job[3] is not None
-                    result = read_entry(job[3], job[4])  # type: ignore[assignment]
-                    if result is None:  # vanished meanwhile: parse it here
+                    result = _checked(read_entry(job[3], job[4]))
+                    if result is None:  # vanished or damaged meanwhile: parse it here
                         result = load_file(*job[:3])
                 out.append(result)
             return out
@@ -134,73 +133,119 @@ def _load_all(jobs: list[Job], progress: Progress) -> list[FileResult]:
     return serial
 
 
-def _file_key(rel: str, raw: bytes) -> str:
-    from kg.pickles import code_fingerprint
+def _checked(value: Any) -> FileResult | None:
+    """A cache entry's value if it has the shape of a FileResult, else None."""
+    if (isinstance(value, list | tuple) and len(value) == 5 and isinstance(value[0], str)
+            and isinstance(value[2], list) and isinstance(value[3], set)
+            and isinstance(value[4], bool)):
+        return (value[0], value[1], value[2], value[3], value[4])
+    return None
 
-    h = hashlib.sha256(f"{code_fingerprint()}\0{rel}\0{len(raw)}\0".encode())
-    h.update(raw)
-    return h.hexdigest()
+
+def _file_key(root: Path, rel: str, sha256: str) -> str:
+    from kg.cache import code_fingerprint, digest
+
+    return digest("files", code_fingerprint(), str(root), rel, sha256)
+
+
+#: Largest references.bib read (the YAML limit is kg.yamlfile.MAX_BYTES).
+MAX_BIB_BYTES = 16 * 1024 * 1024
+
+
+def _too_large(rel: str, size: int, limit: int) -> Diagnostic:
+    mib, lim = size / (1024 * 1024), limit // (1024 * 1024)
+    return Diagnostic(rel, 1, 1, "KG005", Severity.ERROR,
+                      f"file is {mib:.1f} MiB; the limit is {lim} MiB",
+                      "split the claims over several topic files")
+
+
+class ChangedWhileReading(KgError):
+    """An input file changed while kg was working on it."""
+
+
+def check_unchanged(corpus: Corpus) -> None:
+    """Raise ChangedWhileReading when an input read by :func:`load_corpus` has changed
+    since (its size, mtime or inode differ), or the set of input files has changed."""
+    from kg.cache import unchanged
+
+    root = Path(corpus.root)
+    for rel, read in corpus.reads.items():
+        if not unchanged(root / rel, read):
+            raise ChangedWhileReading(
+                f"{rel} changed while kg was reading the corpus; nothing was written from "
+                "it. Run the command again")
+    now = {_rel(root, p) for p in walk_inputs(root).files}
+    if now != set(corpus.digests):
+        added = sorted(now ^ set(corpus.digests))
+        raise ChangedWhileReading(
+            f"input files appeared or disappeared while kg was running ({', '.join(added)}); "
+            "run the command again")
 
 
 def load_corpus(root: Path, *, use_cache: bool = False,
                 progress: Progress = silent) -> tuple[Corpus, list[Diagnostic]]:
     """Load and schema-check every file. Integrity checks come later (kg.validator).
 
-    With ``use_cache``, each file's result is kept under ``build/cache/files/`` keyed by
-    the file's path and bytes (and the kg code), so an unchanged file is never parsed
-    twice and a changed one is parsed again on its own.
+    Each input is read once, size checked before reading; the bytes parsed are the bytes
+    hashed (``Corpus.digests``), and the file's identity then is kept (``Corpus.reads``,
+    see :func:`check_unchanged`). With ``use_cache``, each file's result is kept under
+    ``build/cache/files/`` keyed by the corpus location, the file's path and bytes and the
+    kg code, so an unchanged file is never parsed twice.
     """
-    from kg.pickles import CACHE_DIR, read_entry
+    from kg.cache import TooLarge, cache_dir, read_entry, read_input
+    from kg.yamlfile import MAX_BYTES
 
     corpus = Corpus(str(root))
     diags: list[Diagnostic] = []
     with no_gc():
-        paths = corpus_files(root)
+        inputs = walk_inputs(root)
+        for rel, code, message in inputs.problems:
+            diags.append(Diagnostic(rel, 1, 1, code, Severity.ERROR, message,
+                                    "keep corpus files inside the corpus folder, readable"))
+            corpus.incomplete.add("references" if rel == BIB_FILE else "claims")
         results: list[FileResult | None] = []
         jobs: list[Job] = []
         keep: set[str] = set()
-        cache_dir = root / CACHE_DIR / "files"
-        for path in paths:
+        folder = cache_dir(root, "files") if use_cache else None
+        for path in inputs.files:
             rel = _rel(root, path)
             part = _part(root, path)
-            try:
-                raw = path.read_bytes()
-            except OSError as exc:
-                problem = Diagnostic(rel, 1, 1, "KG001", Severity.ERROR,
-                                     f"cannot read file: {exc.strerror or exc}")
+            limit = MAX_BIB_BYTES if part == "references" else MAX_BYTES
+            read = read_input(path, limit)
+            if isinstance(read, OSError):
+                if isinstance(read, TooLarge):
+                    problem = _too_large(rel, read.size, read.limit)
+                else:
+                    problem = Diagnostic(rel, 1, 1, "KG001", Severity.ERROR,
+                                         f"cannot read file: {read.strerror or read}")
+                corpus.digests[rel] = f"unreadable:{read.errno}"
                 results.append((part, None, [problem], set(), True))
                 continue
+            corpus.digests[rel] = read.sha256
+            corpus.reads[rel] = read
             hit, entry, key = None, None, ""
-            if use_cache:
-                key = _file_key(rel, raw)
-                entry = cache_dir / f"{key}.pickle"
-                hit = read_entry(entry, key)
+            if folder is not None:
+                key = _file_key(root, rel, read.sha256)
+                entry = folder / f"{key}.json"
+                hit = _checked(read_entry(entry, key))
                 keep.add(entry.name)
-            results.append(hit)  # type: ignore[arg-type]
+            results.append(hit)
             if hit is None:
-                jobs.append((rel, part, raw, entry, key))
+                jobs.append((rel, part, read.data, entry, key))
         fresh = iter(_load_all(jobs, progress))
         for i, result in enumerate(results):
             if result is None:
                 results[i] = next(fresh)
-        if use_cache:
-            _prune(cache_dir, keep)
+        if folder is not None:
+            from kg.cache import prune
+
+            prune(folder, lambda name: name in keep or not name.endswith(".json"))
         for result in results:
             assert result is not None
             _merge(corpus, result, diags)
         if len(corpus.claims) > FREEZE_MIN_CLAIMS:
             gc.freeze()  # keep the collector from rescanning a large, acyclic corpus
     return corpus, diags
-
-
-def _prune(cache_dir: Path, keep: set[str]) -> None:
-    """Delete cached files of inputs that no longer exist in this form."""
-    try:
-        stale = [p for p in cache_dir.glob("*.pickle") if p.name not in keep]
-        for p in stale:
-            p.unlink(missing_ok=True)
-    except OSError:
-        pass
 
 
 def _merge(corpus: Corpus, result: FileResult, diags: list[Diagnostic]) -> None:

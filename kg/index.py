@@ -6,8 +6,9 @@ first time a question is asked after a change. It holds, per purpose:
 
 - ``claims``: one row per claim in file order (``ord``), with the columns the filters and
   summaries need (ids, ends, certainty, computed status and rating, the ends' roles, whether
-  ``kg paths`` may follow it) and the pickled :class:`kg.model.Claim`;
-- ``entities``, ``studies``, ``refs``, ``paragraphs``, ``sections``: pickled model objects
+  ``kg paths`` may follow it) and the :class:`kg.model.Claim` as data-only JSON
+  (kg.cache.dumps);
+- ``entities``, ``studies``, ``refs``, ``paragraphs``, ``sections``: model objects as JSON
   by id, and ``names``: every entity name normalized as kg.lookup matches it;
 - ``bearings``: which claims each study bears on, with its stances (``kg show STUDY``,
   ``kg claims --study``);
@@ -16,7 +17,11 @@ first time a question is asked after a change. It holds, per purpose:
 - ``meta``: the content key, the error count (for the one-line warning), the precomputed
   ``kg stats`` answer, and the *snapshot* below.
 
-**Freshness.** The index is trusted when its content key (kg.pickles.content_key: a SHA-256
+**Verification.** Next to the index, ``questions.sqlite.sum`` (a kg.cache entry, itself
+checksummed) records the index's size and SHA-256 and the snapshot below. An index whose
+bytes do not match, that is a symlink or not a regular file, is rebuilt, never trusted.
+
+**Freshness.** The index is trusted when its content key (kg.cache.content_key: a SHA-256
 over every input file, the root and the kg code) is the corpus's. Hashing 90 MB of YAML on
 every question would cost more than the answer, so the index also records a snapshot:
 (path, size, mtime_ns, ctime_ns, inode) of every input file and (path, size, mtime_ns) of
@@ -38,9 +43,9 @@ unwritable cache folder only costs speed: the index is then built in memory.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
-import pickle
 import sqlite3
 import sys
 import time
@@ -50,9 +55,9 @@ from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kg.cache import CACHE_DIR
 from kg.errors import KgError
-from kg.pickles import CACHE_DIR
-from kg.root import SETTINGS_FILES, YAML_SUFFIXES
+from kg.root import SETTINGS_FILES
 from kg.root import resolve_root as resolve_root
 
 if TYPE_CHECKING:
@@ -82,33 +87,15 @@ def _suffix(name: str) -> str:
     return name[i:] if 0 < i < len(name) - 1 else ""
 
 
-def _walk(folder: str, rel: str, out: list[str]) -> None:
-    try:
-        with os.scandir(folder) as it:
-            entries = list(it)
-    except OSError:
-        return
-    for e in entries:
-        r = f"{rel}/{e.name}"
-        try:
-            if e.is_dir() and not e.is_symlink():
-                _walk(e.path, r, out)
-            elif _suffix(e.name) in YAML_SUFFIXES and e.is_file():
-                out.append(r)
-        except OSError:
-            continue
-
-
 def input_files(root: Path) -> list[str]:
-    """The relative paths of kg.corpus.corpus_files(root) (a test pins that they agree),
-    sorted; found with os.scandir, several times faster than Path.rglob at 2,000 files."""
-    found: list[str] = []
-    _walk(os.path.join(root, "claims"), "claims", found)
-    return ["references.bib", *sorted(found)]
+    """The relative paths of kg.root.corpus_files(root), sorted (references.bib first)."""
+    from kg.root import walk_inputs
+
+    return [p.relative_to(root).as_posix() for p in walk_inputs(root).files]
 
 
 def _code_files() -> list[list[Any]]:
-    """(path, size, mtime_ns) of the kg modules that kg.pickles.code_fingerprint hashes."""
+    """(path, size, mtime_ns) of the kg modules that kg.cache.code_fingerprint hashes."""
     out: list[list[Any]] = []
 
     def walk(folder: str, rel: str) -> None:
@@ -179,46 +166,52 @@ def open_index(root: Path) -> Index:
     if ix is not None:
         if ix.snapshot == snapshot_text(snap, record=False):
             return ix
-        from kg.pickles import content_key
+        from kg.cache import content_key
 
         key = content_key(root)
         if key == ix.key:
             ix.snapshot = _record_snapshot(path, key, snapshot_text(snap, record=True))
             return ix
         ix.close()
-    else:
-        from kg.pickles import content_key
+    return build_index(root, snap)
 
-        key = content_key(root)
-    return build_index(root, key, snap)
+
+def _sum_path(path: Path) -> Path:
+    return path.with_name(path.name + ".sum")
+
+
+def _sum_key() -> str:
+    from kg.cache import code_fingerprint, digest
+
+    return digest("index", str(FORMAT), code_fingerprint())
 
 
 def _record_snapshot(path: Path, key: str, text: str) -> str:
-    """Store a new snapshot in the index at ``path`` if it still holds ``key``."""
-    try:
-        conn = sqlite3.connect(path, timeout=2.0)
-        try:
-            with conn:
-                conn.execute("UPDATE meta SET v = ? WHERE k = 'snapshot' AND "
-                             "(SELECT v FROM meta WHERE k = 'key') = ?", (text, key))
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        pass  # read-only folder or a concurrent writer: the next question tries again
+    """Store a new snapshot next to the index at ``path`` if it still holds ``key``."""
+    from kg.cache import read_entry, write_entry
+
+    found = read_entry(_sum_path(path), _sum_key())
+    if isinstance(found, dict) and found.get("key") == key:
+        found["snapshot"] = text
+        write_entry(_sum_path(path), _sum_key(), found)
     return text
 
 
-def build_index(root: Path, key: str, snap: dict[str, Any]) -> Index:
+def build_index(root: Path, snap: dict[str, Any]) -> Index:
     """Validate the corpus and write its index atomically; an in-memory one when the cache
-    folder cannot be written."""
-    from kg.corpus import no_gc
+    folder cannot be written. The key is that of the bytes the validation parsed; a file
+    that changes meanwhile stops the run (kg.corpus.ChangedWhileReading)."""
+    from kg.cache import cache_dir, key_of_digests
+    from kg.corpus import check_unchanged, no_gc
     from kg.validator import validate
 
     text = snapshot_text(snap, record=True)
     path = index_path(root)
     with no_gc():
         corpus, diags = validate(root, use_cache=True)
-        written = _write_file(path, corpus, diags, key, text)
+        check_unchanged(corpus)
+        key = key_of_digests(root, corpus.digests)
+        written = cache_dir(root) is not None and _write_file(path, corpus, diags, key, text)
     if written:
         ix = Index.open(path)
         if ix is not None:
@@ -254,8 +247,13 @@ def _write_file(path: Path, corpus: Corpus, diags: list[Diagnostic], key: str,
             os.fsync(fd)  # the bytes are on disk before the name says they are the index
         finally:
             os.close(fd)
+        data = Path(tmp).read_bytes()
+        from kg.cache import write_entry
+
+        summary = {"key": key, "snapshot": snapshot, "size": len(data),
+                   "sha256": hashlib.sha256(data).hexdigest()}
         os.replace(tmp, path)
-        return True
+        return write_entry(_sum_path(path), _sum_key(), summary)
     except (OSError, sqlite3.Error):
         with suppress(OSError):
             os.unlink(tmp)
@@ -318,7 +316,10 @@ NOT_FOLLOWED, WITH_ALL, ALWAYS = 0, 1, 2
 
 
 def _pickle(obj: object) -> bytes:
-    return pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    """``obj`` as data-only JSON (kg.cache.dumps); the name is historical."""
+    from kg.cache import dumps
+
+    return dumps(obj)
 
 
 def _traversal(corpus: Corpus, claim: Claim) -> int:
@@ -465,16 +466,29 @@ class Index:
 
     @classmethod
     def open(cls, path: Path) -> Index | None:
-        """The index at ``path``, or None when missing, unreadable, foreign or truncated."""
+        """The index at ``path``, or None when missing, unreadable, foreign, truncated,
+        damaged (its bytes do not match its checksum), a symlink or a special file."""
+        from kg.cache import read_entry, read_regular
+
+        summary = read_entry(_sum_path(path), _sum_key())
+        if not (isinstance(summary, dict) and isinstance(summary.get("sha256"), str)
+                and isinstance(summary.get("snapshot"), str)):
+            return None
+        data = read_regular(path)
+        if data is None or len(data) != summary.get("size") or \
+                hashlib.sha256(data).hexdigest() != summary["sha256"]:
+            return None
+        size = len(data)
+        del data
         try:
-            size = os.stat(path).st_size
-            conn = sqlite3.connect(path.as_uri() + "?mode=ro", uri=True)
+            conn = sqlite3.connect(path.as_uri() + "?mode=ro&immutable=1", uri=True)
         except (OSError, sqlite3.Error):
             return None
         ix = cls.from_connection(conn, path)
-        if ix is None:
+        if ix is None or ix.key != summary.get("key"):
             conn.close()
             return None
+        ix.snapshot = summary["snapshot"]
         try:
             page_size = conn.execute("PRAGMA page_size").fetchone()[0]
             pages = conn.execute("PRAGMA page_count").fetchone()[0]
@@ -549,9 +563,11 @@ class Index:
                            "removed and is rebuilt on the next run") from None
 
     def _load(self, blob: bytes) -> Any:
+        from kg.cache import DecodeError, loads
+
         try:
-            return pickle.loads(blob)  # noqa: S301 - our own file, in our own folder
-        except Exception as exc:  # a damaged row
+            return loads(bytes(blob))
+        except DecodeError as exc:  # a damaged row
             self._damaged(exc)
 
     def meta(self, name: str) -> Any:

@@ -2,28 +2,10 @@
 
 from __future__ import annotations
 
-import operator
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
-
-_C = TypeVar("_C", bound=type)
+from typing import Any
 
 
-def _fast_pickle(cls: _C) -> _C:
-    """Pickle as ``cls(*fields)``: about twice as fast as the dataclass default for slots."""
-    slots: tuple[str, ...] = getattr(cls, "__slots__")  # noqa: B009 - mypy cannot see it
-    get = operator.attrgetter(*slots)
-    if len(slots) == 1:
-        def reduce(self: Any) -> tuple[Any, tuple[Any, ...]]:
-            return (self.__class__, (get(self),))
-    else:
-        def reduce(self: Any) -> tuple[Any, tuple[Any, ...]]:
-            return (self.__class__, get(self))
-    setattr(cls, "__reduce__", reduce)  # noqa: B010 - a class attribute set by a decorator
-    return cls
-
-
-@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Span:
     """A 1-based position in a corpus file (path relative to the corpus root, POSIX)."""
@@ -36,7 +18,6 @@ class Span:
         return f"{self.file}:{self.line}:{self.column}"
 
 
-@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Entity:
     id: str
@@ -50,7 +31,6 @@ class Entity:
     xref_spans: tuple[Span, ...] = ()
 
 
-@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Statistic:
     measure: str
@@ -63,7 +43,6 @@ class Statistic:
     groups: tuple[tuple[str, float], ...] = ()
 
 
-@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Evidence:
     study: str
@@ -77,7 +56,6 @@ class Evidence:
     indirect: str | None = None
 
 
-@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class SourceLocator:
     section: str
@@ -97,7 +75,6 @@ class SourceLocator:
         return s
 
 
-@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Acknowledgement:
     claim: str
@@ -105,7 +82,6 @@ class Acknowledgement:
     span: Span
 
 
-@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Claim:
     id: str
@@ -151,7 +127,6 @@ class Pooled:
     studies: int | None = None
 
 
-@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class CitationIssue:
     field: str
@@ -160,14 +135,12 @@ class CitationIssue:
     note: str | None = None
 
 
-@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Erratum:
     note: str
     doi: str | None = None
 
 
-@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Study:
     key: str
@@ -186,7 +159,6 @@ class Study:
     verified: str | None = None
 
 
-@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Reference:
     """A BibTeX entry. ``fields`` keys are lower-case; values have braces stripped."""
@@ -227,7 +199,6 @@ class Reference:
         return f"{names[0]} et al. {year}"
 
 
-@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Paragraph:
     section: str
@@ -237,7 +208,6 @@ class Paragraph:
     span: Span
 
 
-@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Article:
     title: str
@@ -262,3 +232,7 @@ class Corpus:
     invalid: set[str] = field(default_factory=set)
     #: parts ("entities", "studies", "references", "claims") with a file missing or unreadable
     incomplete: set[str] = field(default_factory=set)
+    #: relative path -> SHA-256 of the bytes parsed (or "unreadable:<errno>"), in load order
+    digests: dict[str, str] = field(default_factory=dict, compare=False)
+    #: relative path -> the read of that file (kg.cache.Read), to detect a change mid-run
+    reads: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)

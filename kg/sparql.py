@@ -1,8 +1,15 @@
 """Read-only SPARQL over the compiled graph, for ``kg sparql`` (pyoxigraph, in memory).
 
-The graph is kg.compiler's ``compile_graph`` of the (cached) corpus. Its N-Triples are
-cached under ``<root>/build/cache/graph.pickle`` with the corpus's content key and the base
-IRI, so an unchanged corpus is compiled once. Queries may use every prefix of the graph
+The graph is kg.compiler's ``compile_graph`` of the (cached) corpus, bulk-loaded into an
+on-disk pyoxigraph store under ``<root>/build/cache/graph-<key>.oxigraph/``, keyed by the
+corpus's content key and the base IRI, so an unchanged corpus is compiled once. The store
+is built under a lock (concurrent first queries wait for one builder), and a checksum of
+its files (``<store>.sum``) is verified before it is opened: a damaged store is rebuilt.
+
+Queries run in a child process with a time limit, a memory limit and a result-size limit
+(:class:`Limits`); Ctrl-C stops them. ``SERVICE`` (federated queries, which would make
+network requests) is refused, and so is nesting deeper than MAX_NESTING brackets, before
+the engine sees the query. Queries may use every prefix of the graph
 (``kgv:``, ``claim:``, ``entity:``, ``study:``, ``cito:``, ``dcterms:`` ...; see
 kg.namespaces.prefixes) without declaring it, and relative IRIs resolve against the base.
 
@@ -83,8 +90,45 @@ def read_query(arg: str, cwd: Path | None = None) -> str:
         raise KgError(f"cannot read query file {arg[1:]}: {reason}") from None
 
 
+#: Deepest bracket nesting a query may have (the engine's parser recurses per level).
+MAX_NESTING = 64
+_CODE = re.compile(
+    r"""(?P<comment>\#[^\n]*)"""
+    r"""|(?P<string>'{3}(?:[^'\\]|\\.|'(?!''))*'{3}|"{3}(?:[^"\\]|\\.|"(?!""))*"{3}"""
+    r"""|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")"""
+    r"""|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)""",
+    re.DOTALL,
+)
+_SERVICE = re.compile(r"(?<![\w:?$])SERVICE(?![\w:])", re.IGNORECASE)
+
+
+def query_code(text: str) -> str:
+    """``text`` with comments, strings and IRIs blanked out: the keywords and brackets."""
+    return _CODE.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def nesting(code: str) -> int:
+    """The deepest bracket nesting of ``code`` (see :func:`query_code`)."""
+    depth = deepest = 0
+    for ch in code:
+        if ch in "({[":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in ")}]":
+            depth -= 1
+    return deepest
+
+
 def check_query(text: str) -> str:
-    """The query form; QueryError for an update or text that is no query at all."""
+    """The query form; QueryError for an update, text that is no query at all, a SERVICE
+    call (kg never makes network requests) or nesting deeper than MAX_NESTING."""
+    code = query_code(text)
+    if _SERVICE.search(code):
+        raise QueryError("refused", "SERVICE (a federated query to another endpoint) is "
+                         "refused: kg sparql answers from the local graph only")
+    if nesting(code) > MAX_NESTING:
+        raise QueryError("refused", f"the query nests brackets deeper than {MAX_NESTING} "
+                         "levels; simplify it")
     form = query_form(text)
     if form in UPDATE_FORMS:
         raise QueryError(
@@ -109,7 +153,7 @@ STORE_BASE_FILE = "kg-base"
 
 def store_path(root: Path, key: str) -> Path:
     """Where the on-disk store of the graph compiled from the corpus with ``key`` lives."""
-    from kg.pickles import CACHE_DIR
+    from kg.cache import CACHE_DIR
 
     return root / CACHE_DIR / f"{STORE_PREFIX}{key[:40]}.oxigraph"
 
@@ -119,34 +163,110 @@ def graph_store(root: Path, ix: Any, base: str) -> Any:
     kg.index.Index), opened from ``<root>/build/cache/graph-<key>.oxigraph/``.
 
     The store is built the first time (compile_graph of the corpus, then bulk_load) in a
-    temporary folder that is renamed into place once closed, so a store under its final
-    name is always complete; it records its base IRI and is rebuilt for another. Stores of
-    other keys are removed. An unwritable cache folder gives an in-memory store.
+    temporary folder that is renamed into place once closed and checksummed, under an
+    exclusive lock so that concurrent first queries never see each other's work. Stores of
+    other keys are removed. A store whose files fail their checksum is rebuilt. A cache
+    folder that cannot be written (or is a symlink) gives an in-memory store.
     """
     import pyoxigraph as ox
 
-    path = store_path(root, ix.key)
-    opened = _open_store(path, base)
-    if opened is not None:
-        return opened
-    data = _compile(root, ix, base)
-    if _write_store(path, data, base):
-        opened = _open_store(path, base)
+    from kg.cache import cache_dir, digest
+
+    folder = cache_dir(root)
+    if folder is not None:
+        path = folder / f"{STORE_PREFIX}{digest(ix.key, base)[:40]}.oxigraph"
+        opened = _open_store(path)
         if opened is not None:
             return opened
+        with _lock(folder):
+            opened = _open_store(path)  # another process may have built it meanwhile
+            if opened is not None:
+                return opened
+            data = _compile(root, ix, base)
+            if _write_store(path, data):
+                opened = _open_store(path)
+                if opened is not None:
+                    return opened
+    else:
+        data = _compile(root, ix, base)
     store = ox.Store()
     store.bulk_load(data, format=ox.RdfFormat.TURTLE)
     return store
 
 
-def _open_store(path: Path, base: str) -> Any:
-    import pyoxigraph as ox
+class _lock:
+    """An exclusive advisory lock on ``<folder>/.graph.lock`` (no lock where flock is
+    missing or the file cannot be made: then only speed or tidiness is at stake)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / ".graph.lock"
+        self.fd: int | None = None
+
+    def __enter__(self) -> _lock:
+        import os
+
+        try:
+            import fcntl
+
+            flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(
+                os, "O_NONBLOCK", 0)
+            self.fd = os.open(self.path, flags, 0o600)
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+        except (OSError, ImportError):
+            if self.fd is not None:
+                os.close(self.fd)
+            self.fd = None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        import os
+
+        if self.fd is not None:
+            os.close(self.fd)  # releases the lock
+            self.fd = None
+
+
+def _sum_path(path: Path) -> Path:
+    return path.with_name(path.name + ".sum")
+
+
+def _store_files(path: Path) -> dict[str, str] | None:
+    """SHA-256 of every file of the store folder at ``path``; None when the folder or a
+    file in it is a symlink, a special file, or unreadable."""
+    import hashlib
+    import os
+    import stat
+
+    from kg.cache import read_regular
 
     try:
-        if (path / STORE_BASE_FILE).read_text(encoding="utf-8") != base:
+        st = os.lstat(path)
+        if not stat.S_ISDIR(st.st_mode):
             return None
+        names = sorted(os.listdir(path))
+    except OSError:
+        return None
+    out: dict[str, str] = {}
+    for name in names:
+        data = read_regular(path / name)
+        if data is None:
+            return None
+        out[name] = hashlib.sha256(data).hexdigest()
+    return out
+
+
+def _open_store(path: Path) -> Any:
+    """The store at ``path`` if its files match the checksums recorded when it was built."""
+    import pyoxigraph as ox
+
+    from kg.cache import code_fingerprint, read_entry
+
+    recorded = read_entry(_sum_path(path), code_fingerprint())
+    if not recorded or recorded != _store_files(path):
+        return None
+    try:
         return ox.Store.read_only(str(path))
-    except (OSError, ValueError, UnicodeDecodeError):
+    except (OSError, ValueError, RuntimeError):
         return None
 
 
@@ -164,16 +284,31 @@ def _compile(root: Path, ix: Any, base: str) -> bytes:
             "run `kg validate` and fix the errors") from None
 
 
-def _write_store(path: Path, data: bytes, base: str) -> bool:
+def _remove(path: Path) -> None:
+    """Remove a file, link or folder without following links."""
+    import shutil
+
+    try:
+        if path.is_symlink() or not path.is_dir():
+            path.unlink(missing_ok=True)
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+    except OSError:
+        pass
+
+
+def _write_store(path: Path, data: bytes) -> bool:
+    """Build the store at ``path`` (called under the lock) and record its checksums."""
     import os
     import shutil
     import tempfile
 
     import pyoxigraph as ox
 
+    from kg.cache import code_fingerprint, write_entry
+
     folder = path.parent
     try:
-        folder.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{STORE_PREFIX}", suffix=".tmp", dir=folder))
     except OSError:
         return False
@@ -182,28 +317,35 @@ def _write_store(path: Path, data: bytes, base: str) -> bool:
         store.bulk_load(data, format=ox.RdfFormat.TURTLE)
         store.flush()
         del store  # closes the database before the folder gets its final name
-        (tmp / STORE_BASE_FILE).write_text(base, encoding="utf-8")
-        if path.exists():
-            shutil.rmtree(path, ignore_errors=True)  # a store for another base IRI
+        _remove(_sum_path(path))
+        _remove(path)  # a damaged store of the same key
         os.rename(tmp, path)
     except OSError:
         shutil.rmtree(tmp, ignore_errors=True)
-        return path.is_dir()
-    for old in folder.iterdir():  # stores of other corpus versions, and the old pickle
-        if old != path and (old.name.startswith(STORE_PREFIX) or old.name == "graph.pickle"
-                            or (old.name.startswith(f".{STORE_PREFIX}") and _stale(old))):
-            if old.is_dir():
-                shutil.rmtree(old, ignore_errors=True)
-            else:
-                old.unlink(missing_ok=True)
+        return False
+    files = _store_files(path)
+    if files is None or not write_entry(_sum_path(path), code_fingerprint(), files):
+        return False
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return True
+    for old in entries:  # stores of other corpus versions, their sums, and old leftovers
+        name = old.name
+        if name in (path.name, _sum_path(path).name):
+            continue
+        if name.startswith(STORE_PREFIX) or name == "graph.pickle" or (
+                name.startswith(f".{STORE_PREFIX}") and _stale(Path(old.path))):
+            _remove(Path(old.path))
     return True
 
 
 def _stale(path: Path, age: float = 3600.0) -> bool:
+    import os
     import time
 
     try:
-        return time.time() - path.stat().st_mtime > age
+        return time.time() - os.lstat(path).st_mtime > age
     except OSError:
         return False
 
@@ -399,3 +541,108 @@ def render(result: Result, fmt: str, style: Style, prefixes: dict[str, str]) -> 
     lines = table(rows, style, header=header)
     lines.append(style.dim(f"{len(rows)} triple{'s' if len(rows) != 1 else ''}"))
     return "\n".join(lines) + "\n"
+
+
+# -- running with limits ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """How much one query may take: wall-clock seconds, memory (bytes the query process
+    may grow by) and result rows (or triples)."""
+
+    seconds: float = 30.0
+    memory: int = 2 * 1024 * 1024 * 1024
+    rows: int = 100_000
+
+
+def _grow_limit(extra: int) -> None:
+    """Cap this process's address space at its current size plus ``extra`` bytes."""
+    import resource
+
+    try:
+        with open("/proc/self/statm", encoding="ascii") as f:
+            pages = int(f.read().split()[0])
+        import os
+
+        now = pages * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    want = now + extra
+    if hard != resource.RLIM_INFINITY:
+        want = min(want, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (want, hard))
+
+
+def _child(conn: Any, store: Any, text: str, base: str, prefixes: dict[str, str], fmt: str,
+           colour: bool, width: int, limits: Limits) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    try:
+        _grow_limit(limits.memory)
+        result = run_query(store, text, base, prefixes)
+        size = len(result.rows) if result.form == "SELECT" else len(result.triples)
+        if size > limits.rows:
+            raise QueryError("limit", f"the result has more than {limits.rows} rows; add a "
+                             "LIMIT or narrow the query")
+        out = render(result, fmt, Style(colour=colour, width=width), prefixes)
+        conn.send(("ok", out, result.empty))
+    except QueryError as exc:
+        conn.send(("error", exc.kind, exc.message))
+    except MemoryError:
+        conn.send(("error", "limit", "the query needs more memory than the limit of "
+                   f"{limits.memory // (1024 * 1024)} MiB; narrow it"))
+    except Exception as exc:  # noqa: BLE001 - reported to the parent as one line
+        conn.send(("error", "failed", f"the query failed: {type(exc).__name__}: "
+                   f"{_one_line(exc)}"))
+    finally:
+        conn.close()
+
+
+def run_limited(store: Any, text: str, base: str, prefixes: dict[str, str], fmt: str,
+                style: Style, limits: Limits | None = None) -> tuple[str, bool]:
+    """Run and render a read-only query in a child process under ``limits``: (the output,
+    whether the result is empty). QueryError when the query is refused, fails, runs past
+    a limit or crashes the engine; Ctrl-C stops the child and is raised again here."""
+    import multiprocessing
+    import time
+
+    limits = limits or Limits()
+    check_query(text)
+    ctx = multiprocessing.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(child, store, text, base, prefixes, fmt,
+                                            style.colour, style.width, limits), daemon=True)
+    proc.start()
+    child.close()
+    deadline = time.monotonic() + limits.seconds
+    try:
+        message = None
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise QueryError("limit", f"the query ran past the time limit of "
+                                 f"{limits.seconds:g} s; narrow it or add a LIMIT")
+            if parent.poll(min(left, 0.2)):
+                try:
+                    message = parent.recv()
+                except EOFError:
+                    message = None
+                break
+            if not proc.is_alive() and not parent.poll(0):
+                break
+        proc.join(5)
+    finally:
+        if proc.is_alive():
+            proc.kill()
+            proc.join()
+        parent.close()
+    if message is None:
+        code = proc.exitcode
+        raise QueryError("failed", "the query engine stopped without an answer "
+                         f"(exit {code}); the query may be too large or too deeply nested")
+    if message[0] == "ok":
+        return str(message[1]), bool(message[2])
+    raise QueryError(str(message[1]), str(message[2]))

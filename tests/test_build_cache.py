@@ -193,7 +193,8 @@ def test_a_changed_base_iri_never_reuses_parts(valid_corpus: Path) -> None:
     assert compiled(valid_corpus, cache=True) == compiled(valid_corpus)
 
 
-@pytest.mark.parametrize("damage", [b"", b"garbage", "truncate", "other-key", "bad-payload"])
+@pytest.mark.parametrize("damage", [b"", b"garbage", "truncate", "other-key", "bad-payload",
+                                    "flipped-bit"])
 def test_a_damaged_entry_is_ignored_and_recompiled(
         valid_corpus: Path, monkeypatch: pytest.MonkeyPatch, damage: bytes | str) -> None:
     calls = Calls(monkeypatch)
@@ -205,11 +206,13 @@ def test_a_damaged_entry_is_ignored_and_recompiled(
         elif damage == "other-key":
             magic = data.index(b"\n") + 1
             path.write_bytes(data[:magic] + b"0" * 64 + data[magic + 64:])
-        elif damage == "bad-payload":
-            import pickle
+        elif damage == "bad-payload":  # a valid checksum over data of the wrong shape
+            from kg.cache import MAGIC, entry_bytes
 
-            magic = data.index(b"\n") + 1
-            path.write_bytes(data[:magic + 64] + pickle.dumps(([1, 2], "x")))
+            key = data[len(MAGIC):len(MAGIC) + 64].decode("ascii")
+            path.write_bytes(entry_bytes(key, b'[[1,2],"x"]'))
+        elif damage == "flipped-bit":
+            path.write_bytes(data[:-5] + bytes([data[-5] ^ 0x01]) + data[-4:])
         else:
             assert isinstance(damage, bytes)
             path.write_bytes(damage)

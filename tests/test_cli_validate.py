@@ -183,15 +183,17 @@ def test_init_refuses_to_overwrite(runner: CliRunner, valid_corpus: Path) -> Non
 
 def test_unreadable_file_is_a_diagnostic(runner: CliRunner, valid_corpus: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.cache
+
     target = valid_corpus / "claims" / "exercise.yaml"
-    real = Path.read_bytes
+    real = kg.cache.read_input
 
-    def read_bytes(self: Path) -> bytes:
-        if self == target:
-            raise PermissionError(13, "Permission denied")
-        return real(self)
+    def read_input(path: Path, limit: int | None = None) -> kg.cache.Read | OSError:
+        if path == target:
+            return PermissionError(13, "Permission denied")
+        return real(path, limit)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(kg.cache, "read_input", read_input)
     result = runner.invoke(cli, ["validate", "--root", str(valid_corpus)])
     assert result.exit_code == 1, result.output
     assert result.stdout.startswith(

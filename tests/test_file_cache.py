@@ -12,7 +12,7 @@ from kg.validator import validate
 
 
 def entries(root: Path) -> list[Path]:
-    return sorted((root / "build" / "cache" / "files").glob("*.pickle"))
+    return sorted((root / "build" / "cache" / "files").glob("*.json"))
 
 
 def test_cached_result_equals_fresh_parse(valid_corpus: Path) -> None:

@@ -20,6 +20,11 @@ MONTHS = {
 }
 
 _NAME = re.compile(r"[A-Za-z0-9_:.+/'\-]+")
+#: Longest field value, after @string macros are expanded.
+MAX_VALUE_CHARS = 1024 * 1024
+#: Most characters macro expansion may produce in one file: at least this, or four times
+#: the file's length (a chain of doubling macros would otherwise need gigabytes).
+MIN_EXPANSION_BUDGET = 16 * 1024 * 1024
 _WS = re.compile(r"\s+")
 
 
@@ -36,6 +41,7 @@ class _Reader:
         self.pos = 0
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         self.strings: dict[str, str] = dict(MONTHS)
+        self.budget = max(MIN_EXPANSION_BUDGET, 4 * len(text))
 
     def span(self, pos: int) -> Span:
         import bisect
@@ -118,8 +124,15 @@ class _Reader:
         raise _Error(start, "unterminated quoted field value")
 
     def value(self) -> str:
-        parts = []
+        parts: list[str] = []
+        size = 0
+        start = self.pos
         while True:
+            if parts:
+                size += len(parts[-1])
+                if size > MAX_VALUE_CHARS or size > self.budget:
+                    raise _Error(start, "field value is too long once @string macros are "
+                                 f"expanded (limit {MAX_VALUE_CHARS} characters)")
             self.skip_ws()
             if self.pos >= len(self.text):
                 raise _Error(self.pos, "expected a field value, found end of file")
@@ -145,6 +158,11 @@ class _Reader:
             if self.pos < len(self.text) and self.text[self.pos] == "#":
                 self.pos += 1
                 continue
+            size += len(parts[-1])
+            if size > MAX_VALUE_CHARS or size > self.budget:
+                raise _Error(start, "field value is too long once @string macros are "
+                             f"expanded (limit {MAX_VALUE_CHARS} characters)")
+            self.budget -= size
             return "".join(parts)
 
 
@@ -210,6 +228,14 @@ def parse_bibtex(
                 fields[fname] = clean(raw)
                 spans[fname] = r.span(vpos)
             entry_span = r.span(at)
+            stray = _stray_text(text, r.pos)
+            if stray is not None:
+                broken.add(key)
+                s = r.span(stray)
+                diags.append(Diagnostic(file, s.line, s.column, "KG301", Severity.ERROR,
+                                        f"text after the end of entry '{key}' (an extra "
+                                        "'}' closes it early?)",
+                                        "check braces, quotes and the commas between fields"))
             if key in refs:
                 first = refs[key].span
                 diags.append(Diagnostic(file, entry_span.line, entry_span.column, "KG308",
@@ -235,6 +261,29 @@ def parse_bibtex(
             diags.append(Diagnostic(file, s.line, s.column, "KG301", Severity.ERROR, message,
                                     "check braces, quotes and the commas between fields"))
     return refs, diags, broken - refs.keys()
+
+
+_NEXT_ENTRY = re.compile(r"^[ \t]*@", re.MULTILINE)
+
+
+def _stray_text(text: str, pos: int) -> int | None:
+    """Where field-like text (``=``, a brace, a quote) stands between an entry's end and the
+    next entry; None when there is only whitespace, comments or prose."""
+    m = _NEXT_ENTRY.search(text, pos)
+    end = m.start() if m else len(text)
+    i = pos
+    while i < end:
+        c = text[i]
+        if c == "%":  # a comment, to the end of its line
+            nl = text.find("\n", i)
+            if nl < 0 or nl >= end:
+                return None
+            i = nl + 1
+            continue
+        if c in "={}\"":
+            return i
+        i += 1
+    return None
 
 
 def _lc(span: Span) -> tuple[int, int]:

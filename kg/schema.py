@@ -55,6 +55,19 @@ def type_name(value: Any) -> str:
     return type(value).__name__
 
 
+#: Characters no corpus text may hold: control characters other than tab and line ends,
+#: non-characters U+FFFE/U+FFFF, and lone surrogates (from escapes such as "\ud800").
+_BAD_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+
+
+def _bad_char(text: str) -> str:
+    m = _BAD_TEXT.search(text)
+    assert m is not None
+    c = ord(m.group(0))
+    kind = "a lone surrogate" if 0xD800 <= c <= 0xDFFF else "a control character"
+    return f"{kind} (U+{c:04X})"
+
+
 class Reader:
     """Collects diagnostics for one file while fields are read from it."""
 
@@ -105,13 +118,20 @@ class Reader:
         if key not in d or d[key] is None:
             return None
         value = d[key]
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
+        if not isinstance(value, str):
+            value = d.raw.get(key, value)  # 0123, 1:30, 1.10, yes: text as written
+        if not isinstance(value, str):
             self.error(d.value_mark(key), "KG102",
                        f"'{key}' of {what} must be a string, not {type_name(value)}")
             return None
-        text = str(value).strip()
+        text = value.strip()
         if not text:
             self.error(d.value_mark(key), "KG106", f"'{key}' of {what} is empty")
+            return None
+        if _BAD_TEXT.search(text):
+            self.error(d.value_mark(key), "KG106", f"'{key}' of {what} holds "
+                       f"{_bad_char(text)}, which corpus text may not hold",
+                       "remove it (RDF and XML outputs cannot carry it)")
             return None
         return text
 
@@ -196,14 +216,20 @@ class Reader:
         if items is None:
             return out, spans
         for i, item in enumerate(items):
-            if isinstance(item, bool) or not isinstance(item, str | int | float):
+            if not isinstance(item, str):
+                item = items.raw.get(i, item)  # text as written, as in text()
+            if not isinstance(item, str):
                 self.error(items.item_mark(i), "KG102",
                            f"item {i + 1} of '{key}' in {what} must be a string, "
                            f"not {type_name(item)}")
                 continue
-            text = str(item).strip()
+            text = item.strip()
             if not text:
                 self.error(items.item_mark(i), "KG106", f"item {i + 1} of '{key}' is empty")
+                continue
+            if _BAD_TEXT.search(text):
+                self.error(items.item_mark(i), "KG106", f"item {i + 1} of '{key}' holds "
+                           f"{_bad_char(text)}, which corpus text may not hold")
                 continue
             out.append(text)
             spans.append(self.span(items.item_mark(i)))

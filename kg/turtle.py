@@ -13,15 +13,19 @@ oxttl's (pyoxigraph 0.5):
 - an IRI is written ``name:local`` with the first prefix (in header order) it starts with
   whose local part can be written as a Turtle local name, with ``\\`` before the
   characters that need it; else ``<iri>``;
-- a literal is ``"value"`` (``"`` ``\\`` and control characters escaped),
+- a literal is ``"value"`` with ``"`` ``\\`` and every control character escaped, and
+  also U+0085, U+2028 and U+2029, which pyoxigraph writes as they are but which line-based
+  tools (Python's ``str.splitlines`` among them) take for line ends; a lone surrogate,
+  which no RDF file can hold, raises ValueError (:func:`escape_string`, correct by
+  construction: tests/test_attacks.py parses its output back over arbitrary Unicode);
   ``"value"^^datatype``, or the bare value for an xsd:integer / xsd:double written in
   Turtle's own number syntax;
 - TriG: ``G {`` then the graph's blocks indented by a tab (continuations by two), ``}``.
 
-Anything outside the cases handled here (a non-ASCII local name, a literal with a
-character to escape) is rendered by pyoxigraph itself, one term at a time, and cached, so
-the output stays identical to pyoxigraph's in every case; tests/test_build_cache.py
-compares the two on awkward terms.
+Anything outside the cases handled here (a non-ASCII local name, a boolean or decimal
+literal) is rendered by pyoxigraph itself, one term at a time, and cached, so the output
+stays identical to pyoxigraph's apart from the three line separators above;
+tests/test_build_cache.py compares the two on awkward terms.
 """
 
 from __future__ import annotations
@@ -37,7 +41,28 @@ _LOCAL_ESCAPABLE = frozenset("_~.-!$&'()*+,;=/?#@%")
 #: A local name written as it is: the common case, checked with one regex match.
 _SIMPLE_LOCAL = re.compile(r"(?:[A-Za-z0-9_:](?:[A-Za-z0-9_:.\-]*[A-Za-z0-9_:\-])?)?\Z")
 #: A string that needs no escaping inside "..." (no control character, quote, backslash).
-_PLAIN_STRING = re.compile(r'[^\x00-\x1f\x7f"\\\ufffe\uffff]*\Z')
+_PLAIN_STRING = re.compile(r'[^\x00-\x1f\x7f"\\\x85\u2028\u2029\ufffe\uffff\ud800-\udfff]*\Z')
+#: What escape_string replaces: the characters _PLAIN_STRING excludes.
+_TO_ESCAPE = re.compile('[\x00-\x1f\x7f"\\\\\x85\u2028\u2029\ufffe\uffff\ud800-\udfff]')
+_SHORT = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b",
+          "\f": "\\f"}
+
+
+def _escape_char(m: re.Match[str]) -> str:
+    c = m.group(0)
+    short = _SHORT.get(c)
+    if short is not None:
+        return short
+    if "\ud800" <= c <= "\udfff":
+        raise ValueError(f"text holds a lone surrogate (U+{ord(c):04X}), which RDF cannot hold")
+    return f"\\u{ord(c):04X}"
+
+
+def escape_string(value: str) -> str:
+    """``value`` as a Turtle / N-Triples / TriG string literal, quotes included."""
+    if _PLAIN_STRING.match(value):
+        return f'"{value}"'
+    return '"' + _TO_ESCAPE.sub(_escape_char, value) + '"'
 _INTEGER = re.compile(r"[+-]?[0-9]+\Z")
 _DOUBLE = re.compile(r"[+-]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)[eE][+-]?[0-9]+\Z")
 
@@ -135,7 +160,7 @@ class Renderer:
         node = ox.NamedNode(iri)
         text = _serialize([ox.Triple(node, ox.NamedNode(RDF_TYPE), node)],
                           self.prefixes).decode("utf-8")
-        line = text.splitlines()[-1]
+        line = _last_line(text)  # "\n" only: an IRI may hold U+2028
         return line.split(" ", 1)[0]
 
     # --- literals ---------------------------------------------------------------------------
@@ -146,7 +171,7 @@ class Renderer:
             return f'"{value}"'
         found = self._literals.get(value)
         if found is None:
-            found = self._literals[value] = self._ox_literal(self._ox.Literal(value))
+            found = self._literals[value] = escape_string(value)
         return found
 
     def typed(self, value: str, datatype: str) -> str:
@@ -167,10 +192,16 @@ class Renderer:
         probe = ox.NamedNode("urn:kg:probe")
         text = _serialize([ox.Triple(probe, ox.NamedNode(RDF_TYPE), lit)],
                           {}).decode("utf-8")
-        line = text.splitlines()[-1]
+        line = _last_line(text)
         _s, _a, rest = line.split(" ", 2)
         assert rest.endswith(" ."), line
         return rest[:-2]
+
+
+def _last_line(text: str) -> str:
+    """The last line of pyoxigraph's output, split at "\\n" only (which it never writes
+    inside a term, unlike U+2028 or U+0085)."""
+    return text.rstrip("\n").rsplit("\n", 1)[-1]
 
 
 def _serialize(triples: list[Any], prefixes: dict[str, str]) -> bytes:

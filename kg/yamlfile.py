@@ -16,6 +16,9 @@ from kg.diagnostics import Diagnostic, Severity
 MAX_BYTES = 16 * 1024 * 1024
 #: Expanded size (scalars + containers) above which aliasing is treated as a bomb.
 MAX_EXPANDED_NODES = 1_000_000
+#: Expanded text (characters of every string, each time an alias repeats it) above which
+#: aliasing is treated as a bomb: one 1 MB string aliased 2,000 times is 2 G characters.
+MAX_EXPANDED_CHARS = 4 * MAX_BYTES
 
 Mark = tuple[int, int]
 
@@ -23,7 +26,7 @@ Mark = tuple[int, int]
 class PosDict(dict[Any, Any]):
     """A dict that knows where it starts and where each key and value sits."""
 
-    __slots__ = ("start", "keys_at", "values_at", "spelled_null")
+    __slots__ = ("start", "keys_at", "values_at", "spelled_null", "raw")
 
     def __init__(self) -> None:
         super().__init__()
@@ -32,6 +35,9 @@ class PosDict(dict[Any, Any]):
         self.values_at: dict[Any, Mark] = {}
         #: keys whose value was written as the word null (not left empty)
         self.spelled_null: set[Any] = set()
+        #: the text as written of values YAML 1.1 turned into numbers, booleans or dates
+        #: (``0123``, ``1:30``, ``1.10``, ``yes``): a text field keeps what was written
+        self.raw: dict[Any, str] = {}
 
     def key_mark(self, key: str) -> Mark:
         return self.keys_at.get(key, self.start)
@@ -43,12 +49,14 @@ class PosDict(dict[Any, Any]):
 class PosList(list[Any]):
     """A list that knows where it starts and where each item sits."""
 
-    __slots__ = ("start", "items_at")
+    __slots__ = ("start", "items_at", "raw")
 
     def __init__(self) -> None:
         super().__init__()
         self.start: Mark = (1, 1)
         self.items_at: list[Mark] = []
+        #: item index -> text as written, as PosDict.raw
+        self.raw: dict[int, str] = {}
 
     def item_mark(self, i: int) -> Mark:
         return self.items_at[i] if i < len(self.items_at) else self.start
@@ -143,7 +151,17 @@ class _Converter:
         fn = self.scalar_tags.get(node.tag)
         if fn is None:
             raise _unsafe(node)
-        return fn(self.loader, node)
+        try:
+            return fn(self.loader, node)
+        except yaml.constructor.ConstructorError:
+            raise
+        except Exception:  # `!!bool x`, `!!int ''`, `!!timestamp x`: a tag the value defies
+            tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+            value = str(node.value)
+            shown = value if len(value) <= 40 else value[:40] + "..."
+            raise _Refused(_node_mark(node), "KG002",
+                           f"YAML syntax: {shown!r} cannot be read as {tag}",
+                           "remove the tag, or write a value of that type") from None
 
     def mapping(self, node: Any) -> PosDict:
         data = PosDict()
@@ -165,8 +183,11 @@ class _Converter:
             if key in data:
                 self.duplicates.append((str(key), km, keys_at[key]))
             value = data[key] = self.convert(value_node)
-            if value is None and value_node.value in _NULL_WORDS:
-                data.spelled_null.add(key)
+            if value_node.__class__ is yaml.ScalarNode and value_node.tag != _STR:
+                if value is None and value_node.value in _NULL_WORDS:
+                    data.spelled_null.add(key)
+                if value is not None:
+                    data.raw[key] = value_node.value
             keys_at[key] = km
             values_at[key] = _node_mark(value_node)
         for merge in merges:  # `<<: *base` fills in keys the mapping does not set itself
@@ -187,9 +208,12 @@ class _Converter:
         data = PosList()
         data.start = _node_mark(node)
         convert = self.convert
-        for child in node.value:
-            data.append(convert(child))
+        for i, child in enumerate(node.value):
+            value = convert(child)
+            data.append(value)
             data.items_at.append(_node_mark(child))
+            if value is not None and child.__class__ is yaml.ScalarNode and child.tag != _STR:
+                data.raw[i] = child.value
         return data
 
 
@@ -224,19 +248,26 @@ def _unsafe(node: Any) -> _Refused:
                     "remove the tag; corpus files hold plain values")
 
 
-def _expanded_size(obj: Any, memo: dict[int, int]) -> int:
-    """Node count of ``obj`` with shared sub-objects counted each time they appear."""
+def _expanded_size(obj: Any, memo: dict[int, tuple[int, int]]) -> tuple[int, int]:
+    """(nodes, characters) of ``obj`` with shared sub-objects counted each time they
+    appear (each capped just past its limit)."""
     oid = id(obj)
     if oid in memo:
         return memo[oid]
-    memo[oid] = 1
+    memo[oid] = (1, 0)
     if isinstance(obj, dict):
-        n = 1 + sum(_expanded_size(v, memo) for v in obj.values())
+        n, c = 1, 0
+        for k, v in obj.items():
+            vn, vc = _expanded_size(v, memo)
+            n, c = n + vn + 1, c + vc + (len(k) if isinstance(k, str) else 0)
     elif isinstance(obj, list):
-        n = 1 + sum(_expanded_size(v, memo) for v in obj)
+        n, c = 1, 0
+        for v in obj:
+            vn, vc = _expanded_size(v, memo)
+            n, c = n + vn, c + vc
     else:
-        n = 1
-    memo[oid] = min(n, MAX_EXPANDED_NODES + 1)
+        n, c = 1, len(obj) if isinstance(obj, str) else 0
+    memo[oid] = (min(n, MAX_EXPANDED_NODES + 1), min(c, MAX_EXPANDED_CHARS + 1))
     return memo[oid]
 
 
@@ -310,8 +341,9 @@ def load_yaml(raw: bytes, file: str) -> tuple[Any, list[Diagnostic]]:
     ]
     if converter.alias_hits:
         try:
-            too_big = (converter.alias_hits > 10_000
-                       or _expanded_size(data, {}) > MAX_EXPANDED_NODES)
+            nodes, chars = _expanded_size(data, {})
+            too_big = (converter.alias_hits > 10_000 or nodes > MAX_EXPANDED_NODES
+                       or chars > MAX_EXPANDED_CHARS)
         except RecursionError:
             too_big = True
         if too_big:

@@ -136,7 +136,8 @@ def _progress() -> Any:
     """A progress bar when stderr is a terminal, else None (kg's default: silence)."""
     from kg.progress import silent
 
-    return ProgressBar() if sys.stderr.isatty() else silent
+    err = sys.stderr
+    return ProgressBar() if err is not None and err.isatty() else silent
 
 
 def _given_root(root: Path | None) -> Path | None:
@@ -645,10 +646,15 @@ def claims(root: Path | None, about: str | None, position: str, study: str | Non
     from kg.lookup import LookupFailed, find_entity_indexed, find_study_indexed
     from kg.search import filter_indexed
 
+    if about is not None and not about.strip():
+        raise click.BadParameter("needs an entity (id, label, synonym or CURIE)",
+                                 param_hint="--about")
+    if study is not None and not study.strip():
+        raise click.BadParameter("needs a study key", param_hint="--study")
     ix = _q_index(root)
     try:
-        entity = find_entity_indexed(ix, about).entity if about else None
-        study_key = find_study_indexed(ix, study).key if study else None
+        entity = find_entity_indexed(ix, about).entity if about is not None else None
+        study_key = find_study_indexed(ix, study).key if study is not None else None
     except LookupFailed as exc:
         raise _q_lookup_error(exc) from None
     found = filter_indexed(ix, about=entity.id if entity else None, position=position,
@@ -895,6 +901,22 @@ def sparql(root: Path | None, query: str, fmt: str, as_json: bool, timeout: floa
         sys.exit(1)
 
 
+FOLLOW_OPTION = click.option(
+    "--follow-symlinks", is_flag=True,
+    help="When -o names a symbolic link, write to the file it points to (by default a "
+    "link is refused, as are devices, FIFOs, read-only files and corpus inputs).")
+
+
+def _check_output(path: Path, root: Path, follow: bool) -> None:
+    """Refuse an -o target before any work is done (kg.output.check_output)."""
+    from kg.output import check_output
+
+    try:
+        check_output(path, root, follow_symlinks=follow)
+    except KgError as exc:
+        raise FatalError(str(exc)) from None
+
+
 BASE_OPTION = click.option(
     "--base",
     metavar="IRI",
@@ -922,13 +944,25 @@ def _built_graph(root: Path | None, base: str | None) -> Any:
     return path, result
 
 
+def _still_unchanged(result: Any) -> None:
+    """Stop (nothing written) when an input changed while it was being compiled."""
+    from kg.corpus import check_unchanged
+
+    try:
+        check_unchanged(result.corpus)
+    except KgError as exc:
+        raise FatalError(str(exc)) from None
+
+
 @cli.command()
 @ROOT_OPTION
 @BASE_OPTION
 @click.option("-o", "--output", metavar="FILE", default=None,
               help="Where to write the Turtle ('-' for stdout). Default: build/graph.ttl "
               "under the corpus root.")
-def build(root: Path | None, base: str | None, output: str | None) -> None:
+@FOLLOW_OPTION
+def build(root: Path | None, base: str | None, output: str | None,
+          follow_symlinks: bool) -> None:
     """Compile the corpus into one RDF graph and write it as Turtle.
 
     Refuses (exit 1, nothing written) when `kg validate` finds errors. The graph
@@ -936,15 +970,18 @@ def build(root: Path | None, base: str | None, output: str | None) -> None:
     """
     from kg import exporters as X
 
+    if output not in (None, "-"):
+        _check_output(Path(output), _root(root), follow_symlinks)
     path, result = _built_graph(root, base)
     graph = result.graph
+    _still_unchanged(result)
     if output == "-":
         for chunk in graph.chunks():
             click.echo(chunk, nl=False)
         return
     target = X.output_paths("turtle", path, output)[".ttl"]
     try:
-        size = X.write_atomic(target, graph.chunks())
+        size = X.write_atomic(target, graph.chunks(), path, follow_symlinks=follow_symlinks)
     except KgError as exc:
         raise FatalError(str(exc)) from None
     click.echo(f"wrote {_shown(target)} ({graph.triples} triples, {size} bytes)", err=True)
@@ -965,22 +1002,29 @@ def build(root: Path | None, base: str | None, output: str | None) -> None:
               help="Output file, '-' for stdout. Default: build/graph.<ext> under the corpus "
               "root. For kgx, a prefix: -o out/kg writes out/kg_nodes.tsv and "
               "out/kg_edges.tsv (an existing folder means <folder>/graph_*.tsv).")
-def export(root: Path | None, base: str | None, fmt: str, output: str | None) -> None:
+@FOLLOW_OPTION
+def export(root: Path | None, base: str | None, fmt: str, output: str | None,
+           follow_symlinks: bool) -> None:
     """Export the compiled graph in another format. Writes are atomic."""
     from kg import exporters as X
 
     if output == "-" and fmt == "kgx":
         raise FatalError("kgx writes two files (nodes and edges); give -o a prefix, not '-'")
+    if output not in (None, "-"):
+        here = _root(root)
+        for target in X.output_paths(fmt, here, output).values():
+            _check_output(target, here, follow_symlinks)
     path, result = _built_graph(root, base)
     try:
         parts = X.export(fmt, result)
+        _still_unchanged(result)
         if output == "-":
             for data in parts.values():
                 click.echo(data.decode("utf-8"), nl=False)
             return
         targets = X.output_paths(fmt, path, output)
         for suffix, data in parts.items():
-            X.write_atomic(targets[suffix], data)
+            X.write_atomic(targets[suffix], data, path, follow_symlinks=follow_symlinks)
             click.echo(f"wrote {_shown(targets[suffix])} ({len(data)} bytes)", err=True)
     except KgError as exc:
         raise FatalError(str(exc)) from None
@@ -1028,7 +1072,9 @@ def site(root: Path | None, base: str | None, out: Path, max_diagrams: int) -> N
               help="Only findings of this category (repeatable); the summary counts all.")
 @click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="Write the report to FILE (atomically) instead of stdout.")
-def audit(root: Path | None, fmt: str, only: tuple[str, ...], output: Path | None) -> None:
+@FOLLOW_OPTION
+def audit(root: Path | None, fmt: str, only: tuple[str, ...], output: Path | None,
+          follow_symlinks: bool) -> None:
     """Audit the article's own claims against their evidence, most serious first.
 
     contradicted: stated as fact, but a study found no effect or the opposite.
@@ -1043,6 +1089,8 @@ def audit(root: Path | None, fmt: str, only: tuple[str, ...], output: Path | Non
     from kg.validator import validate as run
 
     path = _root(root)
+    if output is not None:
+        _check_output(output, path, follow_symlinks)
     corpus, diags = run(path)
     errors = sum(1 for d in diags if d.severity == Severity.ERROR)
     if errors:
@@ -1060,20 +1108,52 @@ def audit(root: Path | None, fmt: str, only: tuple[str, ...], output: Path | Non
         click.echo(text, nl=False)
         return
     try:
-        A.write_atomic(output, text)
+        A.write_atomic(output, text, path, follow_symlinks=follow_symlinks)
     except KgError as exc:
         raise FatalError(str(exc)) from None
     click.echo(f"wrote {output}", err=True)
 
 
+def _say(message: str) -> None:
+    """A last word on stderr, if there is a stderr to write to."""
+    try:
+        click.echo(message, err=True)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _bad_argument() -> str | None:
+    """The first command-line argument that is not valid UTF-8 (Python keeps such bytes as
+    lone surrogates), shown with the bytes escaped; None when all are valid."""
+    for arg in sys.argv[1:]:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            return arg.encode("utf-8", "surrogateescape").decode("ascii", "backslashreplace")
+    return None
+
+
 def main() -> None:
+    bad = _bad_argument()
+    if bad is not None:
+        _say(f"kg: error: argument {bad!r} is not valid UTF-8")
+        sys.exit(2)
     try:
         cli(prog_name="kg")
+    except KgError as exc:  # raised past a command's own handling (a damaged cache, say)
+        _say(f"kg: error: {exc}")
+        sys.exit(2)
+    except OSError as exc:  # stdout or stderr: a full disk, a closed pipe
+        _say(f"kg: error: cannot write the output: {exc.strerror or exc}")
+        sys.exit(2)
     except Exception as exc:  # a bug: report it in one line, never a traceback
         message = f"{type(exc).__name__}: {exc}"
         if wants_json(sys.argv[1:]):
-            click.echo(error_json("internal", message, 3))
-        click.echo(f"kg: internal error (please report): {message}", err=True)
+            try:
+                click.echo(error_json("internal", message, 3))
+            except (OSError, ValueError):
+                pass
+        _say(f"kg: internal error (please report): {message}")
         sys.exit(3)
 
 

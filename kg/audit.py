@@ -40,16 +40,12 @@ citation errors); the summary still counts them all.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 import textwrap
 from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from kg.errors import KgError
 from kg.evidence import RATINGS, STATUSES, Assessment, assess, cite_state
 from kg.model import Claim, Corpus, SourceLocator
 
@@ -370,19 +366,11 @@ def render_json(a: Audit) -> str:
     return json.dumps(to_dict(a), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str, root: Path | None = None, *,
+                 follow_symlinks: bool = False) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same folder, so that the
-    file is never half-written. Raises KgError when it cannot be written."""
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise KgError(f"cannot write {path}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise KgError(f"cannot write {path}: {exc.strerror or exc}") from None
+    file is never half-written (kg.output: special files, symlinks unless followed, and
+    corpus inputs are refused). Raises KgError when it cannot be written."""
+    from kg.output import write_atomic as write
+
+    write(path, text.encode("utf-8"), root, follow_symlinks=follow_symlinks)

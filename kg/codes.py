@@ -57,6 +57,11 @@ CODES: dict[str, Code] = {
              "(`entities`, `studies`, `article` or `claims`).",
              "claims/x.yaml:1:1: error KG007 expected a mapping with the top-level key 'claims'",
              "Start the file with `claims:` (or `entities:`, `studies:`, `article:`)."),
+        Code("KG008", "outside-corpus", E,
+             "A file or folder under `claims/` (or `references.bib`) is a symbolic link whose "
+             "target lies outside the corpus folder; kg does not read it.",
+             "claims/x.yaml:1:1: error KG008 symbolic link leads outside the corpus; not read",
+             "Copy the file into the corpus instead of linking to it."),
         # -- schema ----------------------------------------------------------------------------
         Code("KG101", "missing-field", E,
              "A required field is missing.",

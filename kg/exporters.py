@@ -16,7 +16,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import tempfile
 from collections.abc import Iterable
 from functools import cache
 from importlib import resources
@@ -401,34 +400,10 @@ def output_paths(fmt: str, root: Path, output: str | None) -> dict[str, Path]:
     return {FORMATS[fmt]: path}
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def write_atomic(path: Path, data: bytes | Iterable[bytes], root: Path | None = None, *,
+                 follow_symlinks: bool = False) -> int:
+    """kg.output.write_atomic: refuses special files, symlinks (unless followed) and corpus
+    inputs, then writes through a temporary file. Returns the number of bytes written."""
+    from kg.output import write_atomic as write
 
-
-def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> int:
-    """Write ``data`` (bytes, or bytes in pieces) to ``path`` through a temporary file and
-    os.replace; KgError on failure. Returns the number of bytes written."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise KgError(f"cannot write {path}: {exc.strerror or exc}") from None
-    size = 0
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            for chunk in [data] if isinstance(data, bytes) else data:
-                fh.write(chunk)
-                size += len(chunk)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise KgError(f"cannot write {path}: {exc.strerror or exc}") from None
-        raise
-    return size
+    return write(path, data, root, follow_symlinks=follow_symlinks)

@@ -116,6 +116,7 @@ class _Converter:
         self.done: dict[int, Any] = {}
         self.active: set[int] = set()
         self.alias_hits = 0
+        self.chars = 0
         self.duplicates: list[tuple[str, Mark, Mark]] = []
         scalar = loader.yaml_constructors
         self.scalar_tags = {
@@ -127,7 +128,13 @@ class _Converter:
     def convert(self, node: Any) -> Any:
         if node.__class__ is yaml.ScalarNode:
             if node.tag == _STR:
-                return node.value
+                value = node.value
+                self.chars += len(value)  # an aliased string counts each time it is used
+                if self.chars > MAX_EXPANDED_CHARS:
+                    raise _Refused(_node_mark(node), "KG004",
+                                   "anchors expand the text past the size limit",
+                                   "write values out instead of referring to anchors")
+                return value
             return self.scalar(node)
         key = id(node)
         if key in self.done:

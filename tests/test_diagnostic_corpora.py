@@ -2,7 +2,8 @@
 
 Each case folder (named CODE-slug, e.g. KG202-unknown-entity) is an overlay on
 tests/corpora/valid: its files replace or add to the valid corpus's files, a file
-named PATH.delete removes PATH, and a file named PATH.big writes PATH as its own text
+named PATH.delete removes PATH, a file named PATH.link makes PATH a symbolic link to
+the path it holds, and a file named PATH.big writes PATH as its own text
 followed by comment lines up to 17 MiB (too large to keep in git). ``expected.txt``
 lists the diagnostics the case must give, one ``file:line:col CODE`` per line; the case
 must give exactly those.
@@ -11,6 +12,7 @@ must give exactly those.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -33,6 +35,9 @@ def build_case(case: Path, dest: Path) -> Path:
             continue
         if src.suffix == ".delete":
             (dest / rel.with_suffix("")).unlink()
+            continue
+        if src.suffix == ".link":  # a symbolic link to the path the file holds
+            os.symlink(src.read_text(encoding="utf-8").strip(), dest / rel.with_suffix(""))
             continue
         if src.suffix == ".big":
             filler = b"# padding\n" * (17 * 1024 * 1024 // 10 + 1)

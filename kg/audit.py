@@ -373,4 +373,5 @@ def write_atomic(path: Path, text: str, root: Path | None = None, *,
     corpus inputs are refused). Raises KgError when it cannot be written."""
     from kg.output import write_atomic as write
 
-    write(path, text.encode("utf-8"), root, follow_symlinks=follow_symlinks)
+    write(path, text.encode("utf-8"), root, follow_symlinks=follow_symlinks,
+          make_parents=False)

@@ -315,8 +315,8 @@ CREATE INDEX end_names_token ON end_names (token);
 NOT_FOLLOWED, WITH_ALL, ALWAYS = 0, 1, 2
 
 
-def _pickle(obj: object) -> bytes:
-    """``obj`` as data-only JSON (kg.cache.dumps); the name is historical."""
+def _blob(obj: object) -> bytes:
+    """``obj`` as data-only JSON (kg.cache.dumps)."""
     from kg.cache import dumps
 
     return dumps(obj)
@@ -345,7 +345,7 @@ def write_tables(conn: sqlite3.Connection, corpus: Corpus, diags: list[Diagnosti
     conn.executescript(SCHEMA)
     ents = corpus.entities
     conn.executemany("INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?)", (
-        (i, e.id, e.label, e.role, e.kind, _pickle(e)) for i, e in enumerate(ents.values())))
+        (i, e.id, e.label, e.role, e.kind, _blob(e)) for i, e in enumerate(ents.values())))
 
     def name_rows() -> Iterator[tuple[str, int, int, int]]:
         pos = 0
@@ -379,7 +379,7 @@ def write_tables(conn: sqlite3.Connection, corpus: Corpus, diags: list[Diagnosti
             s, o = ents.get(c.subject), ents.get(c.object)
             yield (i, c.id, c.statement, c.subject, c.predicate, c.object, c.certainty,
                    a.status, a.rating, c.origin, s.role if s else None, o.role if o else None,
-                   _traversal(corpus, c), sizes[c.id], _pickle(c))
+                   _traversal(corpus, c), sizes[c.id], _blob(c))
 
     conn.executemany("INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                      claim_rows())
@@ -394,19 +394,19 @@ def write_tables(conn: sqlite3.Connection, corpus: Corpus, diags: list[Diagnosti
     conn.executemany("INSERT INTO bearings VALUES (?, ?, ?, ?)", bearing_rows())
     listed = set(corpus.article.references) if corpus.article is not None else set()
     conn.executemany("INSERT INTO studies VALUES (?, ?, ?, ?, ?)", (
-        (i, k, k.casefold(), int(k in listed), _pickle(s))
+        (i, k, k.casefold(), int(k in listed), _blob(s))
         for i, (k, s) in enumerate(corpus.studies.items())))
     conn.executemany("INSERT INTO refs VALUES (?, ?, ?)", (
-        (i, k, _pickle(r)) for i, (k, r) in enumerate(corpus.references.items())))
+        (i, k, _blob(r)) for i, (k, r) in enumerate(corpus.references.items())))
     if corpus.article is not None:
         art = corpus.article
         conn.executemany("INSERT INTO paragraphs VALUES (?, ?, ?, ?)", (
-            (i, p.section, p.n, _pickle(p)) for i, p in enumerate(art.paragraphs)))
+            (i, p.section, p.n, _blob(p)) for i, p in enumerate(art.paragraphs)))
         conn.executemany("INSERT INTO sections VALUES (?, ?)", art.section_titles.items())
         head = dataclasses.replace(art, references=(), paragraphs=(), section_titles={},
                                    reference_spans=())
-        conn.execute("INSERT INTO blobs VALUES ('article_head', ?)", (_pickle(head),))
-        conn.execute("INSERT INTO blobs VALUES ('article', ?)", (_pickle(art),))
+        conn.execute("INSERT INTO blobs VALUES ('article_head', ?)", (_blob(head),))
+        conn.execute("INSERT INTO blobs VALUES ('article', ?)", (_blob(art),))
 
     conn.executemany("INSERT INTO vocab VALUES (?, ?)", words.df.items())
     conn.executemany("INSERT INTO postings VALUES (?, ?, ?)", (

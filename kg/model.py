@@ -118,7 +118,6 @@ class Claim:
         return self.origin == "article"
 
 
-@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Pooled:
     """What a meta-analysis or systematic review pooled."""

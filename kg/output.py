@@ -85,15 +85,16 @@ def _umask() -> int:
 
 
 def write_atomic(path: Path, data: bytes | Iterable[bytes], root: Path | None = None, *,
-                 follow_symlinks: bool = False) -> int:
+                 follow_symlinks: bool = False, make_parents: bool = True) -> int:
     """Write ``data`` (bytes, or bytes in pieces) to ``path`` (checked by
     :func:`check_output`) through a temporary file and os.replace; KgError on failure.
-    Returns the number of bytes written."""
+    Missing parent folders are made when ``make_parents``. Returns the bytes written."""
     path = check_output(path, root, follow_symlinks=follow_symlinks)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise KgError(f"cannot write {path}: {exc.strerror or exc}") from None
+    if make_parents:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise KgError(f"cannot write {path}: {exc.strerror or exc}") from None
     size = 0
     with _terminate_as_exit():
         try:

@@ -28,7 +28,9 @@ CODES: dict[str, Code] = {
     for c in (
         # -- files and YAML ------------------------------------------------------------------
         Code("KG001", "unreadable-file", E,
-             "A corpus file cannot be read as UTF-8 text.",
+             "A corpus file cannot be read as UTF-8 text, or a file or folder under `claims/` "
+             "cannot be read at all (permissions, not a regular file); kg never skips it "
+             "silently.",
              "claims/x.yaml:3:7: error KG001 file is not valid UTF-8 (byte 0xff)",
              "Save the file as UTF-8."),
         Code("KG002", "yaml-syntax", E,
@@ -40,12 +42,13 @@ CODES: dict[str, Code] = {
              "claims/x.yaml:2:5: error KG003 YAML tag '!!python/object:os.system' is not allowed",
              "Remove the tag; corpus files hold plain mappings, lists, strings and numbers."),
         Code("KG004", "yaml-alias-bomb", E,
-             "The file re-uses anchors (`&a` / `*a`) more often than any corpus needs, the "
-             "shape of an alias bomb.",
+             "The file re-uses anchors (`&a` / `*a`) more often than any corpus needs, or "
+             "anchors expand its values past 64 Mi characters: the shape of an alias bomb.",
              "claims/x.yaml:9:3: error KG004 too many alias references (over 100)",
              "Write values out instead of referring to anchors."),
         Code("KG005", "file-too-large", E,
-             "A corpus file is larger than 16 MiB.",
+             "A corpus file (YAML or references.bib) is larger than 16 MiB; the size is "
+             "checked before the file is read.",
              "claims/x.yaml:1:1: error KG005 file is 20.0 MiB; the limit is 16 MiB",
              "Split the claims over several topic files."),
         Code("KG006", "duplicate-key", E,
@@ -86,8 +89,9 @@ CODES: dict[str, Code] = {
              "claims/x.yaml:3:9: error KG105 id 'Vitamin_D' is not kebab-case",
              "Rename the id, for example to 'vitamin-d'."),
         Code("KG106", "bad-value", E,
-             "A value has the right type but cannot be right: empty text, a negative count, "
-             "a confidence interval that does not contain its estimate.",
+             "A value has the right type but cannot be right: empty text, text holding a "
+             "control character or a lone surrogate (from an escape such as `\\ud800`), a "
+             "negative count, a confidence interval that does not contain its estimate.",
              "claims/x.yaml:20:13: error KG106 confidence interval [4.37, 1.34] is reversed",
              "Correct the number."),
         Code("KG108", "renamed-value", E,
@@ -154,7 +158,9 @@ CODES: dict[str, Code] = {
              "Create it; `kg init` writes a valid empty one."),
         # -- bibliography --------------------------------------------------------------------------
         Code("KG301", "bibtex-syntax", E,
-             "references.bib has an entry that cannot be parsed.",
+             "references.bib has an entry that cannot be parsed, text left after an entry's "
+             "end (an extra `}` closes it early), or a value that `@string` macros expand "
+             "past 1 Mi characters.",
              "references.bib:12:1: error KG301 unbalanced braces in entry 'kwan2021lifestyle'",
              "Balance the braces, quote the value, or add the missing comma."),
         Code("KG302", "bibtex-missing-field", E,

@@ -160,9 +160,12 @@ def open_index(root: Path) -> Index:
     Never raises on a bad cache (it is rebuilt); bad corpus files are the validator's
     diagnostics, counted in :attr:`Index.errors`.
     """
+    from kg.cache import cache_dir
+
     path = index_path(root)
     snap = take_snapshot(root)
-    ix = Index.open(path)
+    # a build/ or cache folder that is a symlink is never read from (nor written to)
+    ix = Index.open(path) if cache_dir(root, create=False) is not None else None
     if ix is not None:
         if ix.snapshot == snapshot_text(snap, record=False):
             return ix

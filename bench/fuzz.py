@@ -149,7 +149,8 @@ def mutate_text(root: Path, rng: random.Random) -> str:
                     for _ in range(rng.randrange(1, 8)))
     if rng.random() < 0.2:
         bib = root / "references.bib"
-        text = bib.read_text(encoding="utf-8")
+        text = bib.read_bytes().decode("utf-8", "surrogatepass")  # an earlier mutation may
+        # have written a lone surrogate
         at = text.find("title", rng.randrange(len(text)))
         if at >= 0:
             end = text.find("\n", at)
@@ -159,7 +160,7 @@ def mutate_text(root: Path, rng: random.Random) -> str:
         return f"text references.bib {value!r}"
     files = sorted((root / "claims").glob("*.yaml"))
     path = rng.choice([p for p in files if p.is_file() and not p.is_symlink()])
-    text = path.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8", errors="surrogateescape")
     starts = [i for key in TEXT_KEYS for i in _all(text, key)]
     if not starts:
         return "no text"
@@ -167,7 +168,7 @@ def mutate_text(root: Path, rng: random.Random) -> str:
     colon = text.index(": ", at)
     end = text.find("\n", colon)
     text = text[:colon + 2] + _yaml_quoted(value) + text[end:]
-    path.write_text(text, encoding="utf-8")
+    path.write_text(text, encoding="utf-8", errors="surrogateescape")
     return f"text {path.name} {value!r}"
 
 

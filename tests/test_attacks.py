@@ -335,6 +335,45 @@ def test_7_time_and_result_size_limits(valid_corpus: Path) -> None:
     assert result.exit_code == 2 and "more than 3 rows" in result.stderr, result.stderr
 
 
+def _children(pid: int) -> list[int]:
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_7_ctrl_c_stops_a_running_query(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    root = tmp_path / "c"
+    shutil.copytree(REPO / "tests" / "corpora" / "valid", root)
+    assert kg(root, "sparql", "ASK { ?s ?p ?o }").exit_code == 0  # the store is built
+    product = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o }"
+    proc = subprocess.Popen([*KG, "sparql", product, "--root", str(root), "--timeout", "600"],
+                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    for _ in range(300):  # until the query runs (in its child process), at most 30 s
+        if _children(proc.pid):
+            break
+        time.sleep(0.1)
+    child = _children(proc.pid)
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        pytest.fail("Ctrl-C did not stop kg sparql")
+    assert proc.returncode != 0
+    assert child and not any(Path(f"/proc/{c}").exists() for c in child)
+
+
 def test_7_deep_nesting_is_refused_not_a_crash(tmp_path: Path) -> None:
     root = tmp_path / "c"
     shutil.copytree(REPO / "tests" / "corpora" / "valid", root)

@@ -233,7 +233,7 @@ def validate(root: Path | None, fmt: str, strict: bool, no_cache: bool,
         from kg.audit import write_atomic
 
         try:
-            write_atomic(output, text)
+            write_atomic(output, text, path)  # never over a corpus input (kg.output)
         except KgError as exc:
             raise FatalError(str(exc)) from None
     code = D.exit_code(diags, strict=strict)

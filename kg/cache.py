@@ -6,8 +6,8 @@ index, the SPARQL store) is kept here so that unchanged inputs are not processed
 
 - **Data only.** Entries are JSON written by :func:`encode`, generic over the dataclasses
   kg stores (``dataclasses.fields`` introspection, nested tuples, lists, dicts, sets). A
-  reader rebuilds objects only of the classes in :func:`_classes`; nothing read from disk is
-  ever unpickled or evaluated.
+  reader (:func:`loads`, one ``json.loads`` with an object hook) rebuilds objects only of
+  the classes in :func:`_classes`; nothing read from disk is ever unpickled or evaluated.
 - **Keys bind what the value depends on**: the input bytes, the corpus location and the
   code version (:func:`code_fingerprint`).
 - **Verified.** An entry is ``MAGIC``, its key, the SHA-256 of its payload, then the
@@ -96,58 +96,66 @@ class DecodeError(ValueError):
     """A payload that is not something kg wrote."""
 
 
+#: How the encoding marks what JSON has no type for: ``{"!": tag, "a": [...]}`` where the tag
+#: is a dataclass or enum name, or one of these for tuples, dicts and sets. A dataclass's
+#: list holds its fields in ``dataclasses.fields`` order (entries are keyed by the code, so
+#: another field order never meets this one).
+_TUPLE, _DICT, _SET = "(", "{", "<"
+
+
+@cache
+def _getter(cls: type) -> Callable[[Any], Any]:
+    """A function giving the field values of an instance of the dataclass ``cls``."""
+    import operator
+
+    names = [f.name for f in dataclasses.fields(cls)]
+    if len(names) == 1:
+        one = operator.attrgetter(names[0])
+        return lambda obj: (one(obj),)
+    return operator.attrgetter(*names) if names else (lambda obj: ())
+
+
 def encode(obj: Any) -> Any:
-    """``obj`` as JSON-ready data. Dataclasses become ``{"!c": name, "f": {...}}`` over
-    their fields, so a field added to a model class needs no change here."""
-    if obj is None or obj.__class__ in (str, int, float, bool):
+    """``obj`` as JSON-ready data. A dataclass becomes ``{"!": name, "a": [fields]}`` over
+    ``dataclasses.fields``, so a field added to a model class needs no change here."""
+    cls = obj.__class__
+    if obj is None or cls is str or cls is int or cls is float or cls is bool:
         return obj
-    if isinstance(obj, enum.Enum):
-        return {"!e": type(obj).__name__, "v": obj.value}
-    if isinstance(obj, str | int | float):  # subclasses of plain values
-        return encode(type(obj).__mro__[-2](obj))
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {"!c": type(obj).__name__,
-                "f": {f.name: encode(getattr(obj, f.name)) for f in dataclasses.fields(obj)}}
-    if isinstance(obj, tuple):
-        return {"!t": [encode(v) for v in obj]}
-    if isinstance(obj, list):
+    if cls is list:
         return [encode(v) for v in obj]
+    if cls is tuple:
+        return {"!": _TUPLE, "a": [encode(v) for v in obj]}
+    if cls is dict:
+        return {"!": _DICT, "a": [[encode(k), encode(v)] for k, v in obj.items()]}
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {"!": cls.__name__, "a": [encode(v) for v in _getter(cls)(obj)]}
+    if isinstance(obj, enum.Enum):
+        return {"!": cls.__name__, "a": [obj.value]}
     if isinstance(obj, set | frozenset):
-        return {"!s": [encode(v) for v in obj]}
-    if isinstance(obj, dict):
-        return {"!d": [[encode(k), encode(v)] for k, v in obj.items()]}
-    raise TypeError(f"cannot cache a {type(obj).__name__}")
+        return {"!": _SET, "a": [encode(v) for v in obj]}
+    if isinstance(obj, str | int | float):  # subclasses of plain values
+        return encode(cls.__mro__[-2](obj))
+    if isinstance(obj, tuple | list | dict):
+        return encode(cls.__mro__[-2](obj))
+    raise TypeError(f"cannot cache a {cls.__name__}")
 
 
-def decode(data: Any) -> Any:
-    """The object :func:`encode` gave ``data`` for; DecodeError on anything else."""
-    if data is None or data.__class__ in (str, int, float, bool):
-        return data
-    if isinstance(data, list):
-        return [decode(v) for v in data]
-    if not isinstance(data, dict) or len(data) not in (1, 2):
-        raise DecodeError("unexpected value")
-    try:
-        if "!t" in data:
-            return tuple(decode(v) for v in data["!t"])
-        if "!d" in data:
-            return {_hashable(decode(k)): decode(v) for k, v in data["!d"]}
-        if "!s" in data:
-            return {_hashable(decode(v)) for v in data["!s"]}
-        if "!e" in data:
-            cls = _classes()[data["!e"]]
-            return cls(data["v"])
-        if "!c" in data:
-            cls = _classes()[data["!c"]]
-            fields = data["f"]
-            if not isinstance(fields, dict):
-                raise DecodeError("bad fields")
-            return cls(**{str(k): decode(v) for k, v in fields.items()})
-    except DecodeError:
-        raise
-    except Exception as exc:  # unknown class, wrong fields, bad shape
-        raise DecodeError(f"{type(exc).__name__}: {exc}") from None
-    raise DecodeError("unexpected mapping")
+def _hook(d: dict[str, Any]) -> Any:
+    """json.loads' object_hook: every JSON object in an entry is one of encode's."""
+    tag = d.get("!")
+    items = d.get("a")
+    if len(d) != 2 or not isinstance(tag, str) or not isinstance(items, list):
+        raise DecodeError("unexpected mapping")
+    if tag == _TUPLE:
+        return tuple(items)
+    if tag == _DICT:
+        return {_hashable(k): v for k, v in items}
+    if tag == _SET:
+        return {_hashable(v) for v in items}
+    cls = _classes().get(tag)
+    if cls is None:
+        raise DecodeError(f"unknown class {tag!r}")
+    return cls(*items)  # a dataclass (fields in order) or an enum (its value)
 
 
 def _hashable(value: Any) -> Any:
@@ -162,9 +170,11 @@ def dumps(obj: Any) -> bytes:
 
 def loads(data: bytes) -> Any:
     try:
-        return decode(json.loads(data.decode("utf-8", "surrogatepass")))
-    except (ValueError, RecursionError, TypeError) as exc:
-        raise DecodeError(str(exc)) from None
+        return json.loads(data.decode("utf-8", "surrogatepass"), object_hook=_hook)
+    except DecodeError:
+        raise
+    except (ValueError, RecursionError, TypeError, KeyError) as exc:
+        raise DecodeError(f"{type(exc).__name__}: {exc}") from None
 
 
 # -- safe paths ---------------------------------------------------------------------------------

@@ -644,9 +644,11 @@ def test_a_cache_entry_with_a_valid_checksum_but_a_foreign_class_is_refused(
 
     key = hashlib.sha256(b"k").hexdigest()
     path = tmp_path / "e.json"
-    path.write_bytes(entry_bytes(key, b'{"!c":"Popen","f":{"args":"id"}}'))
+    path.write_bytes(entry_bytes(key, b'{"!":"Popen","a":["id"]}'))
     assert read_entry(path, key) is None
-    path.write_bytes(entry_bytes(key, b'{"!c":"Span","f":{"file":"a","line":1,"column":2}}'))
+    path.write_bytes(entry_bytes(key, b'{"!":"Span","a":["a",1]}'))  # a field missing
+    assert read_entry(path, key) is None
+    path.write_bytes(entry_bytes(key, b'{"!":"Span","a":["a",1,2]}'))
     from kg.model import Span
 
     assert read_entry(path, key) == Span("a", 1, 2)

@@ -208,33 +208,41 @@ def cache_dir(root: Path, *parts: str, create: bool = True) -> Path | None:
     return path
 
 
+def _read_whole(path: Path, flags: int,
+                limit: int | None) -> tuple[os.stat_result, bytes] | OSError:
+    """Open ``path`` (``flags`` added to a non-blocking read-only open) and read it whole if
+    it is a regular file of at most ``limit`` bytes, checked before and while reading. Never
+    blocks on a FIFO; an OSError is returned, not raised."""
+    flags |= os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        return exc
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return OSError(21, "not a regular file")
+        if limit is not None and st.st_size > limit:
+            return TooLarge(st.st_size, limit)
+        chunks = []
+        total = 0
+        while chunk := os.read(fd, 1 << 20):
+            total += len(chunk)
+            if limit is not None and total > limit:
+                return TooLarge(total, limit)
+            chunks.append(chunk)
+        return st, b"".join(chunks)
+    except OSError as exc:
+        return exc
+    finally:
+        os.close(fd)
+
+
 def read_regular(path: Path, limit: int = MAX_ENTRY_BYTES) -> bytes | None:
     """The bytes of ``path`` if it is a regular file (not a link, FIFO or device) of at
     most ``limit`` bytes; else None. Never blocks."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    try:
-        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
-    except OSError:
-        return None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
-            return None
-        chunks = []
-        total = 0
-        while True:
-            chunk = os.read(fd, 1 << 20)
-            if not chunk:
-                break
-            total += len(chunk)
-            if total > limit:
-                return None
-            chunks.append(chunk)
-        return b"".join(chunks)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
+    got = _read_whole(path, getattr(os, "O_NOFOLLOW", 0), limit)
+    return None if isinstance(got, OSError) else got[1]
 
 
 def write_atomic_bytes(path: Path, chunks: Iterable[bytes]) -> bool:
@@ -402,34 +410,11 @@ class TooLarge(OSError):
 def read_input(path: Path, limit: int | None = None) -> Read | OSError:
     """Read an input file once: size checked on the open file before reading, regular
     files only, never blocking on a FIFO. An OSError (returned, not raised) otherwise."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-    try:
-        fd = os.open(path, flags)
-    except OSError as exc:
-        return exc
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            return OSError(21, "not a regular file")
-        if limit is not None and st.st_size > limit:
-            return TooLarge(st.st_size, limit)
-        chunks = []
-        total = 0
-        while True:
-            chunk = os.read(fd, 1 << 20)
-            if not chunk:
-                break
-            total += len(chunk)
-            if limit is not None and total > limit:
-                return TooLarge(total, limit)
-            chunks.append(chunk)
-        data = b"".join(chunks)
-        return Read(data, hashlib.sha256(data).hexdigest(), st.st_size, st.st_mtime_ns,
-                    st.st_ino)
-    except OSError as exc:
-        return exc
-    finally:
-        os.close(fd)
+    got = _read_whole(path, 0, limit)
+    if isinstance(got, OSError):
+        return got
+    st, data = got
+    return Read(data, hashlib.sha256(data).hexdigest(), st.st_size, st.st_mtime_ns, st.st_ino)
 
 
 def unchanged(path: Path, read: Read) -> bool:

@@ -312,22 +312,15 @@ def help_url(code: str) -> str:
     return f"{DOCS_URL}#{code.lower()}"
 
 
+def _example_and_fix(c: Code) -> list[str]:
+    return ["Example:", "", "    " + c.example, "", f"Fix: {c.fix}"]
+
+
 def explain(code: str) -> str:
     """The documentation of one code, as on docs/diagnostics.md (``kg explain``)."""
     c = CODES[code]
-    return "\n".join([
-        f"{c.code} {c.slug} ({c.severity})",
-        "",
-        c.summary,
-        "",
-        "Example:",
-        "",
-        "    " + c.example,
-        "",
-        f"Fix: {c.fix}",
-        "",
-        f"More: {help_url(c.code)}",
-    ]) + "\n"
+    return "\n".join([f"{c.code} {c.slug} ({c.severity})", "", c.summary, "",
+                      *_example_and_fix(c), "", f"More: {help_url(c.code)}"]) + "\n"
 
 
 def explain_data(code: str) -> dict[str, str]:
@@ -385,11 +378,7 @@ def render_markdown() -> str:
             "",
             f"**{c.slug}** ({c.severity}). {c.summary}",
             "",
-            "Example:",
-            "",
-            "    " + c.example,
-            "",
-            f"Fix: {c.fix}",
+            *_example_and_fix(c),
         ]
     return "\n".join(out) + "\n"
 

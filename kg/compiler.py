@@ -46,7 +46,7 @@ from urllib.parse import quote
 
 from kg import namespaces as ns
 from kg.diagnostics import Diagnostic, Severity
-from kg.evidence import assess
+from kg.evidence import Assessment, assess
 from kg.model import Claim, Corpus, Entity, Evidence, Reference, Statistic, Study
 from kg.progress import Progress, silent
 from kg.turtle import Renderer, extend_block, open_block
@@ -378,9 +378,9 @@ class _Compiler:
     # --- claims ------------------------------------------------------------------------
 
     def claim(self, g: _Sink, claim: Claim, assertions: list[Assertion] | None,
-              ratings: bool = True) -> None:
+              ratings: bool = True) -> Assessment:
         """The claim node and the plain triple (the assertion): into ``g``, or the plain
-        triple into ``assertions`` when given."""
+        triple into ``assertions`` when given. Returns the claim's assessment."""
         t = self.t
         lit = t.lit
         k = t.K.__getitem__
@@ -437,6 +437,7 @@ class _Compiler:
                 k("conflictingClaim"), t.node("claim", ack.claim)[1],
                 k("reason"), lit(ack.reason)))
         _text(b, t.comment, claim.notes, lit)
+        return a
 
     def evidence(self, g: _Sink, claim: Claim) -> None:
         """Evidence lines of one claim, with their statistics and the claim's links to them."""
@@ -762,7 +763,7 @@ class _Compiler:
             [pubinfo, t.type, t.np_PublicationInfo],
         ])]
         a = _Sink()
-        self.claim(a, claim, None, ratings=False)  # computed ratings go in pubinfo
+        rated = self.claim(a, claim, None, ratings=False)  # computed ratings go in pubinfo
         out.append(_graph(assertion, a.sorted_blocks()[1]))
         p = _Sink()
         self.evidence(p, claim)
@@ -780,7 +781,6 @@ class _Compiler:
         pb += (t.wasAttributedTo, agent)
         out.append(_graph(provenance, p.sorted_blocks()[1]))
         k = t.K.__getitem__
-        rated = assess(claim, self.c.studies)
         out.append(_graph(pubinfo, [[np_text, t.creator, agent,
                                      t.label, t.lit(f"nanopublication of claim {cid}"),
                                      t.source, t.node("claim", cid)[1]],

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from kg import vocabulary as V
-from kg.evidence import STATUSES, assess, citation_state, start
+from kg.evidence import STATUSES, Assessment, assess, citation_state, start
 from kg.model import Article, Claim, Corpus, Entity, Evidence, Statistic, Study
 from kg.search import Hit
 from kg.terminal import STANCE_STYLE, STATUS_STYLE, Style, table
@@ -155,8 +155,9 @@ def grouped_evidence(corpus: Corpus, claim: Claim) -> JSON:
 
 
 
-def claim_summary(corpus: Corpus, claim: Claim) -> JSON:
-    a = assess(claim, corpus.studies)
+def claim_summary(corpus: Corpus, claim: Claim, a: Assessment | None = None) -> JSON:
+    """One line about a claim; ``a`` is its assessment when the caller has it already."""
+    a = a or assess(claim, corpus.studies)
     return summary_data(claim.id, claim.statement, entity_ref(corpus, claim.subject),
                         claim.predicate, entity_ref(corpus, claim.object), claim.certainty,
                         a.status, a.rating)
@@ -235,7 +236,7 @@ def claim_data(corpus: Corpus, claim: Claim) -> JSON:
     predicate = V.PREDICATES.get(claim.predicate)
     a = assess(claim, corpus.studies)
     return {
-        **claim_summary(corpus, claim),
+        **claim_summary(corpus, claim, a),
         "claim_kind": claim.kind,
         "origin": claim.origin,
         "justification": claim.justification,

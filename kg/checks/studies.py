@@ -14,7 +14,7 @@ from kg.schema import POOLING_DESIGNS
 def check(corpus: Corpus) -> Iterator[Diagnostic]:
     for study in corpus.studies.values():
         ref = corpus.references.get(study.key)
-        if ref is not None and not (ref.fields.get("doi") or ref.fields.get("pmid")):
+        if ref is not None and not (ref.doi or ref.pmid):
             yield Diagnostic(ref.span.file, ref.span.line, ref.span.column, "KG309",
                              Severity.ERROR,
                              f"study '{study.key}' has neither a DOI nor a PMID",

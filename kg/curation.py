@@ -255,6 +255,7 @@ KIND_PREFIXES: dict[str, tuple[str, ...]] = {
     "disease": ("mondo", "doid", "mesh", "hp"),
     "drug": ("chebi", "drugbank", "mesh", "rxnorm"),
     "enzyme": ("hgnc", "uniprot", "ec", "pr"),
+    "food": ("foodon", "mesh"),
     "gene": ("hgnc", "ncbigene", "ensembl"),
     "hormone": ("chebi", "mesh", "hgnc"),
     "measurement": ("efo", "loinc", "ncit", "mesh"),

@@ -191,6 +191,7 @@ BIOLINK_CATEGORIES: dict[str, str] = {
     "disease": "biolink:Disease",
     "drug": "biolink:Drug",
     "enzyme": "biolink:Protein",
+    "food": "biolink:Food",
     "gene": "biolink:Gene",
     "hormone": "biolink:ChemicalEntity",
     "measurement": "biolink:PhenotypicFeature",

@@ -18,6 +18,7 @@ KINDS: tuple[str, ...] = (
     "disease",
     "drug",
     "enzyme",
+    "food",
     "gene",
     "hormone",
     "measurement",

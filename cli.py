@@ -514,6 +514,28 @@ def _q_index(root: Path | None) -> Any:
     return _q_index_at(root)[1]
 
 
+def _q_store(path: Path, ix: Any, base: str) -> Any:
+    """The graph store of the indexed corpus (kg.store.local; built when missing)."""
+    from kg.store.local import graph_store
+
+    try:
+        return graph_store(path, ix.key, base, ix.load_corpus)
+    except KgError as exc:
+        raise FatalError(str(exc)) from None
+
+
+def _q_graph(root: Path | None) -> tuple[Path, Any, Any, str]:
+    """(root, question index, graph store, base IRI) for a question answered by SPARQL."""
+    from kg.config import resolve_base
+
+    path, ix = _q_index_at(root)
+    try:
+        base = resolve_base(path)
+    except KgError as exc:
+        raise FatalError(str(exc)) from None
+    return path, ix, _q_store(path, ix, base), base
+
+
 def _q_style() -> Any:
     from kg.terminal import Style, terminal_width, wants_colour
 
@@ -847,7 +869,10 @@ def stats(root: Path | None, as_json: bool) -> None:
     design, studies."""
     from kg import views
 
-    _q_emit(_q_index(root).stats(), as_json, views.render_stats)
+    from kg.stats import graph_stats
+
+    _path, _ix, store, base = _q_graph(root)
+    _q_emit(graph_stats(store, base), as_json, views.render_stats)
 
 
 @cli.command()
@@ -888,7 +913,7 @@ def sparql(root: Path | None, query: str, fmt: str, as_json: bool, timeout: floa
     path, ix = _q_index_at(root)
     try:
         base = resolve_base(path)
-        store = Q.graph_store(path, ix, base)
+        store = _q_store(path, ix, base).store
         pfx = prefixes(base)
         out, empty = Q.run_limited(store, text, base, pfx, "json" if as_json else fmt,
                                    _q_style(), Q.Limits(seconds=timeout, rows=max_rows))
@@ -985,6 +1010,11 @@ def build(root: Path | None, base: str | None, output: str | None,
     except KgError as exc:
         raise FatalError(str(exc)) from None
     click.echo(f"wrote {_shown(target)} ({graph.triples} triples, {size} bytes)", err=True)
+    from kg.store.local import store_for_build
+
+    where = store_for_build(path, result.corpus, graph.turtle(), result.base)
+    if where is not None:
+        click.echo(f"loaded the graph into {_shown(where)}", err=True)
 
 
 @cli.command()

@@ -46,7 +46,7 @@ from urllib.parse import quote
 
 from kg import namespaces as ns
 from kg.diagnostics import Diagnostic, Severity
-from kg.evidence import Assessment, assess
+from kg.evidence import Assessment, assess, citation_state
 from kg.model import Claim, Corpus, Entity, Evidence, Reference, Statistic, Study
 from kg.progress import Progress, silent
 from kg.turtle import Renderer, extend_block, open_block
@@ -427,6 +427,9 @@ class _Compiler:
         if ratings:
             b += (k("rating"), k(concept("rating", a.rating)),
                   k("status"), k(concept("status", a.status)))
+            state = citation_state(claim)
+            if state is not None:
+                b += (k("citationState"), k(concept("citation-state", state)))
         if claim.superseded_by:
             b += (k("supersededBy"), t.node("claim", claim.superseded_by)[1])
         for i, ack in enumerate(claim.acknowledges, 1):

@@ -14,8 +14,8 @@ first time a question is asked after a change. It holds, per purpose:
   ``kg claims --study``);
 - ``vocab``/``postings``/``ends``/``name_tokens``: kg.search's word index (document
   frequencies, and per token the claims holding it by field weight);
-- ``meta``: the content key, the error count (for the one-line warning), the precomputed
-  ``kg stats`` answer, and the *snapshot* below.
+- ``meta``: the content key, the error count (for the one-line warning) and the
+  *snapshot* below.
 
 **Verification.** Next to the index, ``questions.sqlite.sum`` (a kg.cache entry, itself
 checksummed) records the index's size and SHA-256 and the snapshot below. An index whose
@@ -343,7 +343,6 @@ def write_tables(conn: sqlite3.Connection, corpus: Corpus, diags: list[Diagnosti
     from kg import search
     from kg.evidence import assess
     from kg.lookup import RANKS, names_of, norm
-    from kg.stats import corpus_stats
 
     conn.executescript(SCHEMA)
     ents = corpus.entities
@@ -436,7 +435,6 @@ def write_tables(conn: sqlite3.Connection, corpus: Corpus, diags: list[Diagnosti
         "format": str(FORMAT), "key": key, "snapshot": snapshot, "root": corpus.root,
         "errors": errors, "claims": len(corpus.claims),
         "has_article": int(corpus.article is not None),
-        "stats": json.dumps(corpus_stats(corpus)),
         "invalid": json.dumps(sorted(corpus.invalid)),
         "incomplete": json.dumps(sorted(corpus.incomplete)),
     }
@@ -578,11 +576,6 @@ class Index:
         return row[0] if row else None
 
     # whole-corpus answers
-
-    def stats(self) -> dict[str, Any]:
-        """kg.stats.corpus_stats of the corpus, computed when the index was built."""
-        value: dict[str, Any] = json.loads(self.meta("stats"))
-        return value
 
     def load_corpus(self) -> Corpus:
         """The whole corpus, as kg.validator.validate loaded it (for compiling the graph)."""

@@ -1,53 +1,53 @@
-"""Counts over a corpus, for ``kg stats``: every vocabulary value appears, zeros included,
-in vocabulary order, so the shape never depends on the content."""
+"""Counts over the graph, for ``kg stats`` (kg/store/queries/stats.rq): every vocabulary
+value appears, zeros included, in vocabulary order, so the shape never depends on the
+content."""
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from kg import vocabulary as V
-from kg.evidence import CITATION_STATES, RATINGS, STATUSES, assess, citation_state
-from kg.model import Corpus
+from kg.evidence import CITATION_STATES, RATINGS, STATUSES
+from kg.store import query as Q
+from kg.store.terms import Backend
+
+TOTALS = ("entities", "claims", "evidence_lines", "studies", "references")
+#: facet -> (the vocabulary's values in order, the concept-scheme prefix of their IRIs)
+FACETS: dict[str, tuple[tuple[str, ...], str]] = {
+    "entities_by_role": (V.ROLES, ""),
+    "claims_by_kind": (V.CLAIM_KINDS, "claim-kind-"),
+    "claims_by_origin": (V.ORIGINS, "origin-"),
+    "claims_by_status": (STATUSES, "status-"),
+    "claims_by_rating": (RATINGS, "rating-"),
+    "claims_by_citation_state": (CITATION_STATES, "citation-state-"),
+    "claims_by_certainty": (V.CERTAINTIES, "certainty-"),
+    "claims_by_predicate": (tuple(V.PREDICATES), ""),
+    "evidence_by_stance": (V.STANCES, "stance-"),
+    "evidence_by_design": (V.DESIGNS, "design-"),
+    "studies_by_design": (V.DESIGNS, "design-"),
+}
 
 
-def _ordered(counter: Counter[str], order: tuple[str, ...]) -> dict[str, int]:
-    out = {k: counter.get(k, 0) for k in order}
-    for k in sorted(counter):  # values outside the vocabulary (an invalid corpus) go last
-        if k not in out:
-            out[k] = counter[k]
+def graph_stats(store: Backend, base: str) -> dict[str, Any]:
+    """The ``kg stats`` answer, from the graph in ``store``."""
+    from kg.namespaces import vocab_ns
+
+    kgv = vocab_ns(base)
+    counts: dict[str, dict[str, int]] = {}
+    for row in Q.select(store, "stats", base):
+        facet = row["facet"].value
+        value = row["value"].value if "value" in row else ""
+        local = value[len(kgv):] if value.startswith(kgv) else value
+        if facet == "entities_by_role":
+            local = local.lower()
+        else:
+            local = local.removeprefix(FACETS.get(facet, ((), ""))[1])
+        counts.setdefault(facet, {})[local] = int(row["n"].value)
+    out: dict[str, Any] = {"totals": {k: counts.get(k, {}).get("", 0) for k in TOTALS}}
+    for facet, (order, _prefix) in FACETS.items():
+        found = counts.get(facet, {})
+        ordered = {k: found.get(k, 0) for k in order}
+        for k in sorted(found):  # values outside the vocabulary (an invalid corpus) go last
+            ordered.setdefault(k, found[k])
+        out[facet] = ordered
     return out
-
-
-def corpus_stats(corpus: Corpus) -> dict[str, Any]:
-    claims = list(corpus.claims.values())
-    lines = [ev for c in claims for ev in c.evidence]
-    designs = Counter(
-        corpus.studies[ev.study].design if ev.study in corpus.studies else "no-study-record"
-        for ev in lines
-    )
-    assessed = [assess(c, corpus.studies) for c in claims]
-    cite_states = Counter(s for s in map(citation_state, claims) if s is not None)
-    return {
-        "totals": {
-            "entities": len(corpus.entities),
-            "claims": len(claims),
-            "evidence_lines": len(lines),
-            "studies": len(corpus.studies),
-            "references": len(corpus.references),
-        },
-        "entities_by_role": _ordered(Counter(e.role for e in corpus.entities.values()), V.ROLES),
-        "claims_by_kind": _ordered(Counter(c.kind for c in claims), V.CLAIM_KINDS),
-        "claims_by_origin": _ordered(Counter(c.origin for c in claims), V.ORIGINS),
-        "claims_by_status": _ordered(Counter(a.status for a in assessed), STATUSES),
-        "claims_by_rating": _ordered(Counter(a.rating for a in assessed), RATINGS),
-        "claims_by_citation_state": _ordered(cite_states, CITATION_STATES),
-        "claims_by_certainty": _ordered(Counter(c.certainty for c in claims if c.certainty),
-                                        V.CERTAINTIES),
-        "claims_by_predicate": _ordered(Counter(c.predicate for c in claims),
-                                        tuple(V.PREDICATES)),
-        "evidence_by_stance": _ordered(Counter(ev.stance for ev in lines), V.STANCES),
-        "evidence_by_design": _ordered(designs, V.DESIGNS),
-        "studies_by_design": _ordered(
-            Counter(s.design for s in corpus.studies.values()), V.DESIGNS),
-    }

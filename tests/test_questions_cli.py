@@ -99,14 +99,18 @@ def test_every_command_has_json(corpora: dict[str, Path]) -> None:
 def test_json_is_the_library_data(corpora: dict[str, Path]) -> None:
     """The CLI is thin: its JSON is exactly what kg.views builds."""
     from kg import views
-    from kg.stats import corpus_stats
+    from kg.compiler import compile_text
+    from kg.stats import graph_stats
+    from kg.store.local import LocalStore
     from kg.validator import validate
 
     corpus, _ = validate(corpora["questions"])
     _, out, _ = run(corpora["questions"], ["show", "beta2021meta", "--json"])
     assert json.loads(out) == views.study_data(corpus, corpus.studies["beta2021meta"])
     _, out, _ = run(corpora["questions"], ["stats", "--json"])
-    assert json.loads(out) == corpus_stats(corpus)
+    base = "https://example.org/kg-bone-ai/"
+    store = LocalStore.in_memory(corpus, compile_text(corpus, base).turtle(), base)
+    assert json.loads(out) == graph_stats(store, base)
     _, out, _ = run(corpora["questions"], ["studies", "exercise-raises-density", "--json"])
     claim = corpus.claims["exercise-raises-density"]
     assert json.loads(out) == views.studies_data(corpus, claim.id, claim, [])

@@ -1,0 +1,91 @@
+"""The shipped queries (``kg/store/queries/*.rq``) and how a question binds its values.
+
+Each query is plain SPARQL 1.1 that any store runs unchanged. Where a question narrows a
+query to some values, the file says so with an inline data block on a variable, holding
+``UNDEF`` (no constraint):
+
+    VALUES ?claim { UNDEF }
+
+Run as it is, the query answers for everything; :func:`bind` replaces the ``UNDEF`` with
+the question's values (IRIs or literals, escaped), so the store sees an ordinary query and
+can use its indexes. The prefixes the files use are declared in them, except ``kgv:``,
+``claim:``, ``entity:`` and ``study:``, which depend on the corpus's base IRI: their
+``PREFIX`` lines name ``<urn:kg:base:...>`` placeholders that :func:`load` rewrites to the
+base. A user running a file by hand replaces those four lines, or runs it with ``kg sparql
+@FILE``, which declares them.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from importlib import resources
+
+from kg.store.terms import Backend, Row
+
+#: The base-dependent prefixes: placeholder namespace -> the path under the base.
+PLACEHOLDERS: dict[str, str] = {
+    "urn:kg:base:vocab#": "vocab#",
+    "urn:kg:base:claim/": "claim/",
+    "urn:kg:base:entity/": "entity/",
+    "urn:kg:base:study/": "study/",
+}
+_VALUES = re.compile(r"VALUES\s+\?(\w+)\s*\{\s*UNDEF\s*\}")
+
+
+@functools.cache
+def text(name: str) -> str:
+    """The text of ``kg/store/queries/<name>.rq`` as shipped."""
+    return (resources.files("kg.store.queries") / f"{name}.rq").read_text("utf-8")
+
+
+def names() -> list[str]:
+    """Every shipped query, by name."""
+    return sorted(p.name[:-3] for p in resources.files("kg.store.queries").iterdir()
+                  if p.name.endswith(".rq"))
+
+
+def load(name: str, base: str) -> str:
+    """The query ``name`` with its base-dependent prefixes set to ``base``."""
+    out = text(name)
+    for placeholder, path in PLACEHOLDERS.items():
+        out = out.replace(f"<{placeholder}>", f"<{base}{path}>")
+    return out
+
+
+def iri(value: str) -> str:
+    """``value`` as a SPARQL IRI reference; ValueError when it cannot be one."""
+    if re.search(r'[\x00-\x20<>"{}|^`\\]', value):
+        raise ValueError(f"not an IRI: {value!r}")
+    return f"<{value}>"
+
+
+def literal(value: str) -> str:
+    """``value`` as a SPARQL string literal."""
+    escaped = (value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+               .replace("\r", "\\r"))
+    return f'"{escaped}"'
+
+
+def bind(query: str, **values: Iterable[str]) -> str:
+    """``query`` with each ``VALUES ?name { UNDEF }`` block named in ``values`` holding
+    those terms (already written as SPARQL: see :func:`iri`, :func:`literal`). A name the
+    query has no block for is a KeyError: a question and its query disagree."""
+    found = set(_VALUES.findall(query))
+    missing = set(values) - found
+    if missing:
+        raise KeyError(f"the query has no VALUES block for {sorted(missing)}")
+
+    def fill(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name not in values:
+            return m.group(0)
+        return f"VALUES ?{name} {{ {' '.join(values[name])} }}"
+
+    return _VALUES.sub(fill, query)
+
+
+def select(store: Backend, name: str, base: str, **values: Iterable[str]) -> list[Row]:
+    """Run the shipped query ``name`` on ``store`` with ``values`` bound."""
+    return store.select(bind(load(name, base), **values))

@@ -868,7 +868,6 @@ def stats(root: Path | None, as_json: bool) -> None:
     """Counts: entities by role, claims by status and certainty, evidence by stance and
     design, studies."""
     from kg import views
-
     from kg.stats import graph_stats
 
     _path, _ix, store, base = _q_graph(root)

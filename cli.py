@@ -491,13 +491,14 @@ class AmbiguousInput(NothingFound):
 
 
 def _q_index_at(root: Path | None) -> tuple[Path, Any]:
-    """The corpus root and its question index (kg.index, built when stale); a one-line
-    warning on stderr when the corpus has errors."""
-    from kg.index import open_index, resolve_root
+    """The corpus root and its questions (kg.store.questions: the graph store and words
+    index, built when stale); a one-line warning on stderr when the corpus has errors."""
+    from kg.root import resolve_root
+    from kg.store.questions import open_questions
 
     try:
         path = resolve_root(_given_root(root))
-        ix = open_index(path)
+        ix = open_questions(path)
     except KgError as exc:
         raise FatalError(str(exc)) from None
     errors = ix.errors
@@ -512,28 +513,6 @@ def _q_index_at(root: Path | None) -> tuple[Path, Any]:
 
 def _q_index(root: Path | None) -> Any:
     return _q_index_at(root)[1]
-
-
-def _q_store(path: Path, ix: Any, base: str) -> Any:
-    """The graph store of the indexed corpus (kg.store.local; built when missing)."""
-    from kg.store.local import graph_store
-
-    try:
-        return graph_store(path, ix.key, base, ix.load_corpus)
-    except KgError as exc:
-        raise FatalError(str(exc)) from None
-
-
-def _q_graph(root: Path | None) -> tuple[Path, Any, Any, str]:
-    """(root, question index, graph store, base IRI) for a question answered by SPARQL."""
-    from kg.config import resolve_base
-
-    path, ix = _q_index_at(root)
-    try:
-        base = resolve_base(path)
-    except KgError as exc:
-        raise FatalError(str(exc)) from None
-    return path, ix, _q_store(path, ix, base), base
 
 
 def _q_style() -> Any:
@@ -592,21 +571,20 @@ def studies(root: Path | None, claim: tuple[str, ...], limit: int, designs: tupl
         raise click.UsageError("--design, --cited/--uncited and --words list studies; "
                                "give them without CLAIM")
     from kg import views
-    from kg.lookup import find_claim_id_indexed, suggest
-    from kg.search import search_indexed, unmatched_words_indexed
+    from kg.lookup import find_claim_id, suggest
 
     ix = _q_index(root)
     query = " ".join(claim).strip()
-    found = find_claim_id_indexed(ix, query)
+    found = find_claim_id(ix, query)
     hits = []
     if found is None:
-        hits = search_indexed(ix, query, limit=limit)
+        hits = ix.words.search(query, limit=limit)
         if not hits:
             msg = f"no claim matches '{query}'"
-            missing = unmatched_words_indexed(ix, query)
+            missing = ix.words.unmatched(query)
             if missing:
                 msg += f" (no claim mentions {', '.join(repr(w) for w in missing)})"
-            ids = suggest(query, {c: c for c in ix.claim_ids()})
+            ids = suggest(query, {c: c for c in ix.words.claim_ids()})
             if ids:
                 msg += f"; did you mean {' or '.join(repr(i) for i in ids)}?"
             raise NothingFound(msg + "; list claims with `kg claims`")
@@ -665,8 +643,8 @@ def claims(root: Path | None, about: str | None, position: str, study: str | Non
     2 when ENTITY is ambiguous.
     """
     from kg import views
-    from kg.lookup import LookupFailed, find_entity_indexed, find_study_indexed
-    from kg.search import filter_indexed
+    from kg.lookup import LookupFailed, find_entity, find_study
+    from kg.search import filter_claims
 
     if about is not None and not about.strip():
         raise click.BadParameter("needs an entity (id, label, synonym or CURIE)",
@@ -675,11 +653,11 @@ def claims(root: Path | None, about: str | None, position: str, study: str | Non
         raise click.BadParameter("needs a study key", param_hint="--study")
     ix = _q_index(root)
     try:
-        entity = find_entity_indexed(ix, about).entity if about is not None else None
-        study_key = find_study_indexed(ix, study).key if study is not None else None
+        entity = find_entity(ix, about).entity if about is not None else None
+        study_key = find_study(ix, study).key if study is not None else None
     except LookupFailed as exc:
         raise _q_lookup_error(exc) from None
-    found = filter_indexed(ix, about=entity.id if entity else None, position=position,
+    found = filter_claims(ix, about=entity.id if entity else None, position=position,
                            study=study_key, statuses=statuses, certainties=certainties,
                            roles=roles, ratings=ratings)
     filters = {"about": entity.id if entity else None, "as": position, "study": study_key,
@@ -736,12 +714,12 @@ def show(root: Path | None, ident: tuple[str, ...], fmt: str | None, output: Pat
     Exit status: 0 found, 1 nothing matches, 2 ambiguous.
     """
     from kg import views
-    from kg.lookup import LookupFailed, find_any_indexed
+    from kg.lookup import LookupFailed, find_any
 
     fmt = "json" if as_json else (fmt or "text")
     ix = _q_index(root)
     try:
-        found = find_any_indexed(ix, " ".join(ident))
+        found = find_any(ix, " ".join(ident))
     except LookupFailed as exc:
         raise _q_lookup_error(exc) from None
     if fmt in ("mermaid", "dot", "svg"):
@@ -749,8 +727,11 @@ def show(root: Path | None, ident: tuple[str, ...], fmt: str | None, output: Pat
 
         if found.entity is not None:
             eid = found.entity.id
-            ids = [s["id"] for s in ix.summaries("c.subject = ? OR c.object = ?", [eid, eid])]
-            corpus = ix.corpus_for(claims=ids, entities=[eid])
+            ids = [s["id"] for s in ix.summaries(subjects=[eid])]
+            ids += [s["id"] for s in ix.summaries(objects=[eid])]
+            order = ix.words.claim_order(ids)
+            corpus = ix.corpus_for(claims=sorted(set(ids), key=order.__getitem__),
+                                   entities=[eid])
             _emit_diagram(D.entity_diagram(corpus, eid), fmt, output)
         elif found.study is not None:
             key = found.study.key
@@ -758,7 +739,14 @@ def show(root: Path | None, ident: tuple[str, ...], fmt: str | None, output: Pat
             _emit_diagram(D.study_diagram(corpus, key), fmt, output)
         else:
             assert found.claim is not None
-            diagram = D.claim_diagram(ix.load_corpus(), found.claim.id)
+            from kg.paths import neighbourhood
+
+            c = found.claim
+            adj, back = neighbourhood(ix, c.subject, c.object)
+            near = [ln.claim for t in adj.values() for lns in t.values() for ln in lns]
+            corpus = ix.corpus_for(claims=[c.id, *near],
+                                   entities=[*adj, *back, c.subject, c.object])
+            diagram = D.claim_diagram(corpus, c.id, adj, back)
             if diagram is None:
                 raise NothingFound(f"claim '{found.claim.id}' is not a link between two "
                                    "entities (superseded, or not an effect)")
@@ -767,8 +755,7 @@ def show(root: Path | None, ident: tuple[str, ...], fmt: str | None, output: Pat
     if found.entity is not None:
         eid = found.entity.id
         data = views.entity_data(ix.corpus_for(entities=[eid]), found.entity,
-                                 ix.summaries("c.subject = ?", [eid]),
-                                 ix.summaries("c.object = ?", [eid]))
+                                 ix.summaries(subjects=[eid]), ix.summaries(objects=[eid]))
     elif found.study is not None:
         key = found.study.key
         data = views.study_data(ix.corpus_for(studies=[key]), found.study, ix.bearings(key))
@@ -809,18 +796,18 @@ def paths(root: Path | None, source: str, target: str, max_hops: int, limit: int
     Exit status: 0 chains found, 1 none (or an unknown entity), 2 ambiguous entity.
     """
     from kg import views
-    from kg.lookup import LookupFailed, find_entity_indexed
-    from kg.paths import chain_data, find_chains_indexed, origin_of
+    from kg.lookup import LookupFailed, find_entity
+    from kg.paths import chain_data, find_chains, origin_of
 
     fmt = "json" if as_json else (fmt or "text")
     ix = _q_index(root)
     try:
-        a = find_entity_indexed(ix, source).entity
-        b = find_entity_indexed(ix, target).entity
-        through = find_entity_indexed(ix, via).entity if via else None
+        a = find_entity(ix, source).entity
+        b = find_entity(ix, target).entity
+        through = find_entity(ix, via).entity if via else None
     except LookupFailed as exc:
         raise _q_lookup_error(exc) from None
-    chains, truncated = find_chains_indexed(ix, a.id, b.id, max_hops=max_hops,
+    chains, truncated = find_chains(ix, a.id, b.id, max_hops=max_hops,
                                             include_all=include_all,
                                             via=through.id if through else None)
     shown = chains[:limit]
@@ -870,8 +857,8 @@ def stats(root: Path | None, as_json: bool) -> None:
     from kg import views
     from kg.stats import graph_stats
 
-    _path, _ix, store, base = _q_graph(root)
-    _q_emit(graph_stats(store, base), as_json, views.render_stats)
+    q = _q_index(root)
+    _q_emit(graph_stats(q.store, q.base), as_json, views.render_stats)
 
 
 @cli.command()
@@ -899,7 +886,6 @@ def sparql(root: Path | None, query: str, fmt: str, as_json: bool, timeout: floa
     query, or one that ran past a limit.
     """
     from kg import sparql as Q
-    from kg.config import resolve_base
     from kg.namespaces import prefixes
 
     try:
@@ -909,11 +895,14 @@ def sparql(root: Path | None, query: str, fmt: str, as_json: bool, timeout: floa
         raise FatalError(str(exc)) from None
     except Q.QueryError as exc:
         raise FatalError(exc.message) from None
-    path, ix = _q_index_at(root)
+    _path, ix = _q_index_at(root)
     try:
-        base = resolve_base(path)
-        store = _q_store(path, ix, base).store
+        from kg.store.query import rebase
+
+        base = ix.base
+        store = ix.store.store
         pfx = prefixes(base)
+        text = rebase(text, base)
         out, empty = Q.run_limited(store, text, base, pfx, "json" if as_json else fmt,
                                    _q_style(), Q.Limits(seconds=timeout, rows=max_rows))
     except KgError as exc:
@@ -993,9 +982,11 @@ def build(root: Path | None, base: str | None, output: str | None,
     uses standard vocabularies (docs/rdf.md) and is byte-identical from run to run.
     """
     from kg import exporters as X
+    from kg.store.freshness import take_snapshot
 
     if output not in (None, "-"):
         _check_output(Path(output), _root(root), follow_symlinks)
+    snap = take_snapshot(_root(root))  # before any input is read (kg.store.freshness)
     path, result = _built_graph(root, base)
     graph = result.graph
     _still_unchanged(result)
@@ -1009,11 +1000,13 @@ def build(root: Path | None, base: str | None, output: str | None,
     except KgError as exc:
         raise FatalError(str(exc)) from None
     click.echo(f"wrote {_shown(target)} ({graph.triples} triples, {size} bytes)", err=True)
-    from kg.store.local import store_for_build
+    from kg.store.questions import record
 
-    where = store_for_build(path, result.corpus, graph.turtle(), result.base)
-    if where is not None:
-        click.echo(f"loaded the graph into {_shown(where)}", err=True)
+    questions = record(path, result.corpus, graph.turtle(), result.base, snap)
+    if questions is not None:
+        click.echo("loaded the graph into the question store under build/cache/ "
+                   "(kg sparql, kg studies, kg paths ... read it)", err=True)
+        questions.close()
 
 
 @cli.command()
@@ -1114,18 +1107,12 @@ def audit(root: Path | None, fmt: str, only: tuple[str, ...], output: Path | Non
     study. Claims the curator added are not audited (docs/evidence.md).
     """
     from kg import audit as A
-    from kg.diagnostics import Severity
-    from kg.validator import validate as run
 
     path = _root(root)
     if output is not None:
         _check_output(output, path, follow_symlinks)
-    corpus, diags = run(path)
-    errors = sum(1 for d in diags if d.severity == Severity.ERROR)
-    if errors:
-        click.echo(f"kg: warning: the corpus has {errors} error{'' if errors == 1 else 's'}; "
-                   "the audit covers only what loaded (run 'kg validate')", err=True)
-    report = A.audit(corpus, only)
+    _path, q = _q_index_at(path)
+    report = A.audit(q.audited(), only)
     if fmt == "text":
         from kg.terminal import UNLIMITED, terminal_width
 

@@ -31,16 +31,30 @@ that no longer exist are removed (never following a link).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from kg.cache import digest as _sha
-from kg.model import Claim, Corpus, Study
+from kg.model import Claim, Corpus, Entity, Study
+from kg.parts import Part, by_file
 
-if TYPE_CHECKING:
-    from kg.compiler import Part, _Compiler
+
+class Compiler(Protocol):
+    """What kg.compiler's compiler offers: the corpus, the base IRI, and one part per
+    unit (kg.build_cache never imports kg.compiler: the compiler calls it)."""
+
+    c: Corpus
+    base: str
+
+    def entities_part(self, entities: Iterable[Entity]) -> Part: ...
+
+    def claims_part(self, claims: Iterable[Claim]) -> Part: ...
+
+    def references_part(self) -> Part: ...
+
+    def article_part(self, claim_parts: Iterable[Part]) -> Part: ...
 
 CACHE_DIR = Path("build") / "cache" / "compiled"
 #: Bump when the stored shape changes in a way the code fingerprint would not catch.
@@ -78,7 +92,6 @@ def read_part(path: Path, key: str) -> tuple[Part, Deps] | None:
     """The part stored at ``path`` under ``key`` and its study dependencies, or None
     (missing, another key, damaged, not a regular file)."""
     from kg.cache import read_entry
-    from kg.compiler import Part
 
     payload: Any = read_entry(path, key)
     if not (isinstance(payload, list) and len(payload) == 2):
@@ -120,23 +133,22 @@ class Unit:
         return sorted((k, studies[k].design if k in studies else "") for k in keys)
 
 
-def units(comp: _Compiler, root: Path, base: str) -> list[Unit]:
+def units(comp: Compiler, root: Path, base: str) -> list[Unit]:
     """Every cacheable part of the corpus (see the module docstring for what each key
     covers; a claims part's study designs are checked against its stored deps)."""
     import pyoxigraph
 
     from kg.cache import code_fingerprint
-    from kg.compiler import _by_file
 
     c: Corpus = comp.c
     files = _Files(c)
     common = _sha(str(FORMAT), code_fingerprint(), pyoxigraph.__version__, str(root), base)
     out: list[Unit] = []
-    for rel, entities in _by_file(c.entities.values()).items():
+    for rel, entities in by_file(c.entities.values()).items():
         name = f"entities:{rel}"
         out.append(Unit(name, _sha(common, name, files.digest(rel)),
                         partial(comp.entities_part, entities)))
-    for rel, claims in _by_file(c.claims.values()).items():
+    for rel, claims in by_file(c.claims.values()).items():
         name = f"claims:{rel}"
         out.append(Unit(name, _sha(common, name, files.digest(rel)),
                         partial(comp.claims_part, claims), claims))
@@ -154,7 +166,7 @@ def _fresh(deps: Deps, designs: dict[str, str]) -> bool:
     return all(get(key, "") == design for key, design in deps)
 
 
-def compiled_parts(comp: _Compiler, root: Path) -> list[Part]:
+def compiled_parts(comp: Compiler, root: Path) -> list[Part]:
     """Every part of the graph: cached parts read back, the others compiled and stored."""
     from kg.cache import cache_dir as safe_dir
 

@@ -80,7 +80,7 @@ def digest(*items: str | bytes) -> str:
 def _classes() -> dict[str, type]:
     """The classes an entry may hold, by name: every dataclass and enum of kg.model,
     kg.diagnostics and the compiled Part."""
-    from kg import compiler, diagnostics, model
+    from kg import diagnostics, model, parts
 
     out: dict[str, type] = {}
     for module in (model, diagnostics):
@@ -88,7 +88,7 @@ def _classes() -> dict[str, type]:
             if isinstance(obj, type) and obj.__module__ == module.__name__ and (
                     dataclasses.is_dataclass(obj) or issubclass(obj, enum.Enum)):
                 out[name] = obj
-    out["Part"] = compiler.Part
+    out["Part"] = parts.Part
     return out
 
 

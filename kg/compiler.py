@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
@@ -48,6 +47,7 @@ from kg import namespaces as ns
 from kg.diagnostics import Diagnostic, Severity
 from kg.evidence import Assessment, assess, citation_state
 from kg.model import Claim, Corpus, Entity, Evidence, Reference, Statistic, Study
+from kg.parts import Assertion, Part, by_file
 from kg.progress import Progress, silent
 from kg.turtle import Renderer, extend_block, open_block
 
@@ -297,28 +297,6 @@ def _text(b: list[str], p: str, value: str | None, lit: Callable[[str], str]) ->
         b += (p, lit(value))
 
 
-#: One claim's plain triple, kept apart because it lands on the subject entity's block:
-#: (entity IRI, claim id, entity text, predicate text, object text).
-Assertion = tuple[str, str, str, str, str]
-
-
-@dataclass(slots=True)
-class Part:
-    """The compiled output of one unit (a file, or the whole-corpus article part):
-    closed subject blocks sorted by subject IRI, and what other units' blocks need."""
-
-    subjects: list[str]
-    blocks: list[str]
-    triples: int
-    #: last predicate of each entity block, to append assertions to it
-    tails: dict[str, str] = field(default_factory=dict)
-    assertions: list[Assertion] = field(default_factory=list)
-    #: what the article part needs from claims: their source paragraphs (section, n)
-    #: and the references they cite for the article (article_cites)
-    paragraphs: list[tuple[str, int]] = field(default_factory=list)
-    cites: list[str] = field(default_factory=list)
-
-
 def _part(sink: _Sink, tails_for: str | None = None,
           assertions: list[Assertion] | None = None) -> Part:
     keys, parts = sink.sorted_blocks()
@@ -472,6 +450,7 @@ class _Compiler:
               t.evidence_direction, t.ext(ns.STANCE_TERMS[ev.stance][0]),
               t.description, t.lit(ev.finding))
         _text(b, k("locator"), ev.locator, t.lit)
+        _text(b, k("indirectness"), ev.indirect, t.lit)
         for j, st in enumerate(ev.statistics, 1):
             st_iri, st_text = t.node("statistic", f"{claim_id}-{i}-{j}")
             b += (k("statistic"), st_text)
@@ -591,6 +570,9 @@ class _Compiler:
             b += (t.doi, lit(doi), t.schema_sameAs, d)
         _text(b, t.pmid, (f.get("pmid") or "").strip() or None, lit)
         _text(b, t.hasPubMedCentralId, (f.get("pmcid") or "").strip() or None, lit)
+        _text(b, t.r.predicate(ns.SKOS + "note"), (f.get("note") or "").strip() or None, lit)
+        _text(b, t.r.predicate(ns.DCTERMS + "bibliographicCitation"),
+              (f.get("howpublished") or "").strip() or None, lit)
         if rec is not None:
             self.study(g, b, rec)
 
@@ -606,6 +588,12 @@ class _Compiler:
         _text(b, k("duration"), rec.duration, lit)
         b += (t.description, lit(rec.findings))
         _text(b, k("registration"), rec.registration, lit)
+        if rec.pooled is not None:
+            for design in rec.pooled.designs:
+                b += (k("pooledDesign"), k(concept("design", design)))
+            if rec.pooled.studies is not None:
+                b += (k("pooledStudies"), t.int(rec.pooled.studies))
+        _text(b, k("verification"), rec.verified, lit)
         _text(b, t.comment, rec.notes, lit)
         for i, issue in enumerate(rec.citation_issues, 1):
             ci_iri, ci = t.node("citation-issue", f"{rec.key}-{i}")
@@ -648,6 +636,8 @@ class _Compiler:
             cb = g.at(c_iri, c)
             cb += (t.type, t.Citation, t.hasCitingEntity, s, t.hasCitedEntity, study,
                    t.hasCitationCharacterization, function)
+            if key in listed:
+                cb += (k("inReferenceList"), t.r.typed("true", ns.XSD + "boolean"))
             rec = self.c.studies.get(key)
             if rec is not None:
                 for i, _issue in enumerate(rec.citation_issues, 1):
@@ -897,23 +887,10 @@ def compile_text(corpus: Corpus, base: str, cache: Path | None = None) -> Compil
         return graph
 
 
-def _by_file(records: Iterable[T]) -> dict[str, list[T]]:
-    """Records grouped by the file they come from, files sorted."""
-    out: dict[str, list[T]] = {}
-    for rec in records:
-        file: str = rec.span.file  # type: ignore[attr-defined]
-        group = out.get(file)
-        if group is None:
-            out[file] = [rec]
-        else:
-            group.append(rec)
-    return dict(sorted(out.items()))
-
-
 def _parts(comp: _Compiler) -> list[Part]:
     c = comp.c
-    parts = [comp.entities_part(ents) for ents in _by_file(c.entities.values()).values()]
-    claim_parts = [comp.claims_part(cls) for cls in _by_file(c.claims.values()).values()]
+    parts = [comp.entities_part(ents) for ents in by_file(c.entities.values()).values()]
+    claim_parts = [comp.claims_part(cls) for cls in by_file(c.claims.values()).values()]
     return parts + claim_parts + [comp.references_part(), comp.article_part(claim_parts)]
 
 

@@ -186,11 +186,18 @@ class Reference:
         return self.fields.get("pmid")
 
     def short_citation(self) -> str:
-        """'Kwan et al. 2021', 'Rusu et al. 2024', 'Smith & Jones 2019'."""
-        names = [a.split(",")[0].strip() if "," in a else a.split()[-1] for a in self.authors]
+        """'Kwan et al. 2021', 'Rusu et al. 2024', 'Smith & Jones 2019'; BibTeX's closing
+        'and others' (an author list cut short) gives 'Szulc et al. 1996'."""
+        authors = self.authors
+        more = bool(authors) and authors[-1].lower() == "others"
+        if more:
+            authors = authors[:-1]
+        names = [a.split(",")[0].strip() if "," in a else a.split()[-1] for a in authors]
         year = self.year or "n.d."
         if not names:
             return f"{self.fields.get('title', self.key)[:40]} {year}"
+        if more:
+            return f"{names[0]} et al. {year}"
         if len(names) == 1:
             return f"{names[0]} {year}"
         if len(names) == 2:

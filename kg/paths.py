@@ -36,7 +36,7 @@ from kg.evidence import RATING_RANK, assess
 from kg.model import Claim, Corpus
 
 if TYPE_CHECKING:
-    from kg.index import Index
+    from kg.store.questions import Questions
 
 #: How bad each status is, for breaking ties between links with the same rating.
 STATUS_BADNESS = {"supported": 0, "contested": 1, "not-supported": 2, "contradicted": 3,
@@ -205,20 +205,12 @@ def adjacency(corpus: Corpus, include_all: bool = False) -> dict[str, dict[str, 
     return adj
 
 
-def find_chains(corpus: Corpus, source: str, target: str, *, max_hops: int = DEFAULT_MAX_HOPS,
-                include_all: bool = False, via: str | None = None) -> tuple[list[Chain], bool]:
-    """Every distinct chain of entities from ``source`` to ``target``, ranked
-    (:meth:`Chain.rank`); and whether enumeration stopped at MAX_CHAINS."""
-    if source not in corpus.entities or target not in corpus.entities:
-        return [], False
-    return chains_in(adjacency(corpus, include_all), source, target, max_hops, via)
-
-
 def chains_in(adj: dict[str, dict[str, list[Link]]], source: str, target: str,
               max_hops: int, via: str | None = None) -> tuple[list[Chain], bool]:
-    """:func:`find_chains` over a given adjacency (:func:`adjacency`, or the part of it that
-    can lie on a chain: pruning subgraphs that reach no chain changes nothing). With
-    ``via``, only chains through that entity."""
+    """The chains over a given adjacency (:func:`adjacency` of a whole corpus, or the part
+    of the store's graph that can lie on a chain, :func:`chain_adjacency`: pruning
+    subgraphs that reach no chain changes nothing). With ``via``, only chains through that
+    entity."""
     chains: list[Chain] = []
     truncated = False
     for nodes in simple_paths(adj, source, target, max_hops):
@@ -268,13 +260,14 @@ def chain_data(corpus: Corpus, chain: Chain) -> dict[str, Any]:
     }
 
 
-# -- from the question index (kg.index) -------------------------------------------------------
+# -- from the graph store (kg.store.questions) -------------------------------------------------
 
 
-def chain_adjacency_indexed(ix: Index, source: str, target: str, max_hops: int,
+def chain_adjacency(q: Questions, source: str, target: str, max_hops: int,
                             include_all: bool = False) -> dict[str, dict[str, list[Link]]]:
     """The part of :func:`adjacency` that can lie on a chain of at most ``max_hops`` claims
-    from ``source`` to ``target``, read from the index one hop at a time.
+    from ``source`` to ``target``, read from the store one hop at a time
+    (kg/store/queries/links.rq).
 
     A breadth-first search from ``source`` fetches the links out of each entity reached in
     fewer than ``max_hops`` hops (on the last hop only links into ``target``); a link
@@ -282,14 +275,17 @@ def chain_adjacency_indexed(ix: Index, source: str, target: str, max_hops: int,
     every chain is kept, and links keep their file order, so :func:`simple_paths` yields
     the same chains in the same order as over the whole graph.
     """
-    from kg import index as I
 
-    min_trav = I.WITH_ALL if include_all else I.ALWAYS
+    def follows(predicate: str) -> bool:
+        p = V.PREDICATES.get(predicate)
+        return p is not None and (include_all or (p.causal and p.sign in ("+", "-")))
+
     dist = {source: 0}
     frontier = [source]
-    rows: list[tuple[Any, ...]] = []
+    rows: list[tuple[int, str, str, str, str, str, str, str]] = []
     for depth in range(1, max_hops + 1):
-        found = ix.links_from(frontier, min_trav, target if depth == max_hops else None)
+        found = [r for r in q.links_from(frontier, target if depth == max_hops else None)
+                 if follows(r[3])]
         rows += found
         frontier = []
         for r in found:
@@ -314,7 +310,7 @@ def chain_adjacency_indexed(ix: Index, source: str, target: str, max_hops: int,
                     nxt.append(u)
         level = nxt
     adj: dict[str, dict[str, list[Link]]] = {}
-    for _ord, cid, subj, pred, obj, rating, status, origin in sorted(rows):
+    for _ord, cid, subj, pred, obj, rating, status, origin in sorted(set(rows)):
         if obj in to_target and dist[subj] + 1 + to_target[obj] <= max_hops:
             adj.setdefault(subj, {}).setdefault(obj, []).append(
                 Link(cid, subj, pred, obj, V.PREDICATES[pred].sign, rating, status,
@@ -322,9 +318,46 @@ def chain_adjacency_indexed(ix: Index, source: str, target: str, max_hops: int,
     return adj
 
 
-def find_chains_indexed(ix: Index, source: str, target: str, *,
+def find_chains(q: Questions, source: str, target: str, *,
                         max_hops: int = DEFAULT_MAX_HOPS, include_all: bool = False,
                         via: str | None = None) -> tuple[list[Chain], bool]:
-    """:func:`find_chains` from the question index (``source`` and ``target`` exist)."""
-    adj = chain_adjacency_indexed(ix, source, target, max_hops, include_all)
+    """Every distinct chain of entities from ``source`` to ``target`` (both exist), ranked
+    (:meth:`Chain.rank`), from the graph store; and whether enumeration stopped at
+    MAX_CHAINS."""
+    adj = chain_adjacency(q, source, target, max_hops, include_all)
     return chains_in(adj, source, target, max_hops, via)
+
+
+def neighbourhood(q: Questions, subject: str, object_: str, depth: int = 2
+                          ) -> tuple[dict[str, dict[str, list[Link]]],
+                                     dict[str, dict[str, list[Link]]]]:
+    """The links kg paths follows by default within ``depth`` hops into ``subject`` and
+    out of ``object_`` (and between the two): forward and backward adjacency, in file
+    order, as kg.diagram.claim_diagram reads them."""
+    rows: set[tuple[int, str, str, str, str, str, str, str]] = set()
+    for start, forward in ((object_, True), (subject, False)):
+        frontier, seen = [start], {subject, object_}
+        for _ in range(depth):
+            found = q.links_from(frontier) if forward else q.links_into(frontier)
+            found = [r for r in found if V.PREDICATES.get(r[3]) is not None
+                     and V.PREDICATES[r[3]].causal and V.PREDICATES[r[3]].sign in ("+", "-")]
+            rows.update(found)
+            frontier = []
+            for r in found:
+                other = r[4] if forward else r[2]
+                if other not in seen:
+                    seen.add(other)
+                    frontier.append(other)
+    rows.update(r for r in q.links_from([subject], object_)
+                if V.PREDICATES.get(r[3]) is not None and V.PREDICATES[r[3]].causal
+                and V.PREDICATES[r[3]].sign in ("+", "-"))
+    adj: dict[str, dict[str, list[Link]]] = {}
+    for _ord, cid, subj, pred, obj, rating, status, origin in sorted(rows):
+        adj.setdefault(subj, {}).setdefault(obj, []).append(
+            Link(cid, subj, pred, obj, V.PREDICATES[pred].sign, rating, status,
+                 origin == "curator"))
+    back: dict[str, dict[str, list[Link]]] = {}
+    for a, targets in adj.items():
+        for b, lns in targets.items():
+            back.setdefault(b, {})[a] = lns
+    return adj, back

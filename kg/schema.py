@@ -394,7 +394,9 @@ def _pooled(r: Reader, d: PosDict, what: str, design: str | None) -> Pooled | No
     if not designs:
         r.error(p.value_mark("designs"), "KG106", f"{pw} names no design")
         return None
-    return Pooled(tuple(designs), r.integer(p, "studies", pw, minimum=1))
+    # a set of designs: kept in the vocabulary's order, as the graph gives them back
+    ordered = sorted(dict.fromkeys(designs), key=V.POOLED_DESIGNS.index)
+    return Pooled(tuple(ordered), r.integer(p, "studies", pw, minimum=1))
 
 
 # -- article outline ---------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from typing import Any
 from kg import vocabulary as V
 from kg.evidence import STATUSES, Assessment, assess, citation_state, start
 from kg.model import Article, Claim, Corpus, Entity, Evidence, Statistic, Study
-from kg.search import Hit
+from kg.store.words import Hit
 from kg.terminal import STANCE_STYLE, STATUS_STYLE, Style, table
 
 JSON = dict[str, Any]

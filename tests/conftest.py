@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -86,3 +86,14 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     for line in terminalreporter.config.stash.get(REPORT, []):
         terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _corpora_stay_clean() -> Iterator[None]:
+    """No test may write into tests/corpora/ (tests work on copies: corpus_copy); a build/
+    folder left there would change what later tests see."""
+    corpora = Path(__file__).parent / "corpora"
+    before = {p for p in corpora.rglob("build")}
+    yield
+    left = sorted(str(p) for p in corpora.rglob("build") if p not in before)
+    assert left == [], f"a test wrote into tests/corpora: {left}"

@@ -139,27 +139,30 @@ def test_renderers() -> None:
                                        "status", "rating", "reason", "studies"}
 
 
-def test_cli_json_equals_library(runner: CliRunner) -> None:
-    result = runner.invoke(cli, ["audit", "--root", str(VALID), "--format", "json"])
+def test_cli_json_equals_library(runner: CliRunner, valid_corpus: Path) -> None:
+    """The audit the CLI reads back from the graph store is the audit of the corpus."""
+    result = runner.invoke(cli, ["audit", "--root", str(valid_corpus), "--format", "json"])
     assert result.exit_code == 0, result.output
     corpus, _ = load_corpus(VALID)
     assert json.loads(result.stdout) == to_dict(audit(corpus))
 
 
-def test_cli_writes_file(runner: CliRunner, tmp_path: Path) -> None:
-    out = tmp_path / "audit.md"
-    result = runner.invoke(cli, ["audit", "--root", str(VALID), "--format", "markdown",
+def test_cli_writes_file(runner: CliRunner, tmp_path: Path, valid_corpus: Path) -> None:
+    (tmp_path / "out").mkdir()
+    out = tmp_path / "out" / "audit.md"
+    result = runner.invoke(cli, ["audit", "--root", str(valid_corpus), "--format", "markdown",
                                  "-o", str(out)])
     assert result.exit_code == 0, result.output
     corpus, _ = load_corpus(VALID)
     assert out.read_text(encoding="utf-8") == render_markdown(audit(corpus))
     assert result.stdout == ""
-    assert [p.name for p in tmp_path.iterdir()] == ["audit.md"]
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["audit.md"]
 
 
-def test_cli_unwritable_output_is_a_fatal_error(runner: CliRunner, tmp_path: Path) -> None:
+def test_cli_unwritable_output_is_a_fatal_error(runner: CliRunner, tmp_path: Path,
+                                                valid_corpus: Path) -> None:
     out = tmp_path / "missing-folder" / "audit.md"
-    result = runner.invoke(cli, ["audit", "--root", str(VALID), "-o", str(out)])
+    result = runner.invoke(cli, ["audit", "--root", str(valid_corpus), "-o", str(out)])
     assert result.exit_code == 2, result.output
     assert "kg: error: cannot write" in result.stderr
 

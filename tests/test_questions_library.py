@@ -1,17 +1,21 @@
-"""The library behind the question commands: search, lookup, paths, statistics text, stats."""
+"""The library behind the question commands, answered from the graph store: search,
+lookup, filters, paths, statistics text, stats."""
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from kg.lookup import Ambiguous, NotFound, find_any, find_entity, find_study
-from kg.model import Claim, Corpus, Statistic
+from kg.model import Corpus, Statistic
 from kg.paths import find_chains
-from kg.search import filter_claims, search_claims, stem, tokens
-from kg.stats import corpus_stats
+from kg.search import filter_claims, stem, tokens
+from kg.stats import graph_stats
+from kg.store.questions import Questions, open_questions
 from kg.terminal import Style, table, wants_colour
 from kg.validator import validate
 from kg.views import statistic_text
@@ -19,15 +23,26 @@ from kg.views import statistic_text
 CORPORA = Path(__file__).parent / "corpora"
 
 
-@pytest.fixture(scope="module")
-def valid() -> Corpus:
-    corpus, diags = validate(CORPORA / "valid")
-    assert not diags
-    return corpus
+def _open(name: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Questions]:
+    root = Path(shutil.copytree(CORPORA / name, tmp_path_factory.mktemp(name) / name))
+    q = open_questions(root)
+    assert q.errors == 0
+    yield q
+    q.close()
 
 
 @pytest.fixture(scope="module")
-def questions() -> Corpus:
+def valid(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Questions]:
+    yield from _open("valid", tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def questions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Questions]:
+    yield from _open("questions", tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def questions_corpus() -> Corpus:
     corpus, diags = validate(CORPORA / "questions")
     assert not diags
     return corpus
@@ -52,37 +67,51 @@ def test_stem_is_idempotent_on_its_output() -> None:
         assert stem(stem(w)) == stem(w), w
 
 
-def test_search_ranks_the_claim_mentioning_every_word_first(valid: Corpus) -> None:
-    hits = search_claims(valid, "walking bone density")
+def test_search_ranks_the_claim_mentioning_every_word_first(valid: Questions) -> None:
+    hits = valid.words.search("walking bone density")
     assert [h.claim for h in hits][:1] == ["walking-raises-density"]
     assert hits[0].score > hits[1].score
     assert set(hits[0].matched) == {"walking", "bone", "density"}
 
 
-def test_search_finds_by_synonym(valid: Corpus) -> None:
-    assert search_claims(valid, "BMD brisk")[0].claim == "walking-raises-density"
+def test_search_finds_by_synonym(valid: Questions) -> None:
+    assert valid.words.search("BMD brisk")[0].claim == "walking-raises-density"
 
 
-def test_search_rare_words_weigh_more(valid: Corpus) -> None:
+def test_search_rare_words_weigh_more(valid: Questions) -> None:
     # 'fracture' appears in one claim, 'walking' in two: fracture decides
-    assert search_claims(valid, "walking fracture")[0].claim == "walking-lowers-fracture"
+    assert valid.words.search("walking fracture")[0].claim == "walking-lowers-fracture"
 
 
-def test_search_forgives_a_typo(valid: Corpus) -> None:
-    hits = search_claims(valid, "hormone protien")
+def test_search_stems_words(valid: Questions) -> None:
+    hits = valid.words.search("fractures walked")
+    assert hits[0].claim == "walking-lowers-fracture"
+    assert set(hits[0].matched) == {"fractures", "walked"}
+
+
+def test_search_forgives_a_typo(valid: Questions) -> None:
+    hits = valid.words.search("hormone protien")
     assert hits[0].claim == "hormone-x-raises-protein-p"
+    assert valid.words.unmatched("hormone protien zebra") == ["zebra"]
 
 
-def test_search_nothing(valid: Corpus) -> None:
-    assert search_claims(valid, "zebra") == []
-    assert search_claims(valid, "the of and") == []
+def test_search_nothing(valid: Questions) -> None:
+    assert valid.words.search("zebra") == []
+    assert valid.words.search("the of and") == []
+    assert valid.words.search('"NEAR( OR * ^') == []  # FTS5 syntax is quoted away
 
 
-def ids(claims: list[Claim]) -> list[str]:
-    return [c.id for c in claims]
+def test_search_limit_and_order(valid: Questions) -> None:
+    hits = valid.words.search("density", limit=50)
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert len(valid.words.search("density", limit=1)) == 1
 
 
-def test_filter_claims(questions: Corpus) -> None:
+def ids(rows: list[dict[str, Any]]) -> list[str]:
+    return [r["id"] for r in rows]
+
+
+def test_filter_claims(questions: Questions) -> None:
     assert ids(filter_claims(questions, about="protein-p", position="subject")) == [
         "protein-p-limits-bone-loss"]
     assert ids(filter_claims(questions, about="protein-p", position="object")) == [
@@ -96,6 +125,8 @@ def test_filter_claims(questions: Corpus) -> None:
         "exercise-lowers-protein-p", "exercise-raises-density"]
     assert ids(filter_claims(questions, roles=("exposure",))) == ["drug-d-lowers-hormone-x"]
     assert filter_claims(questions, roles=("exposure",), position="object") == []
+    assert ids(filter_claims(questions, certainties=("hypothesized",))) == [
+        "protein-a-binds-protein-p"]
 
 
 # -- lookup -----------------------------------------------------------------------------------
@@ -104,34 +135,34 @@ def test_filter_claims(questions: Corpus) -> None:
 @pytest.mark.parametrize("text", [
     "protein-p", "PROTEIN-P", "protein P", "protein_p", "pp", "HGNC:11926", "uniprotkb:o14788",
 ])
-def test_find_entity_by_id_label_synonym_curie(valid: Corpus, text: str) -> None:
+def test_find_entity_by_id_label_synonym_curie(valid: Questions, text: str) -> None:
     assert find_entity(valid, text).entity.id == "protein-p"
 
 
-def test_find_entity_reports_how_it_matched(valid: Corpus) -> None:
+def test_find_entity_reports_how_it_matched(valid: Questions) -> None:
     assert find_entity(valid, "BMD").by == "synonym"
     assert find_entity(valid, "bone mineral density").by == "label"
     assert find_entity(valid, "CHEBI:50114").by == "xref"
 
 
-def test_find_entity_not_found_suggests(valid: Corpus) -> None:
+def test_find_entity_not_found_suggests(valid: Questions) -> None:
     with pytest.raises(NotFound) as exc:
         find_entity(valid, "hormone y")
     assert exc.value.suggestions == ("hormone-x",)
     assert "did you mean 'hormone-x'?" in exc.value.message
 
 
-def test_find_entity_ambiguous(questions: Corpus) -> None:
+def test_find_entity_ambiguous(questions: Questions) -> None:
     with pytest.raises(Ambiguous) as exc:
         find_entity(questions, "pa")
     assert exc.value.suggestions == ("exercise", "protein-a")
 
 
-def test_an_id_beats_a_synonym(questions: Corpus) -> None:
+def test_an_id_beats_a_synonym(questions: Questions) -> None:
     assert find_entity(questions, "exercise").entity.id == "exercise"
 
 
-def test_find_study_and_any(valid: Corpus) -> None:
+def test_find_study_and_any(valid: Questions) -> None:
     assert find_study(valid, "ALPHA2020TRIAL").key == "alpha2020trial"
     with pytest.raises(NotFound, match="did you mean 'alpha2020trial'"):
         find_study(valid, "alpha2020")
@@ -143,7 +174,7 @@ def test_find_study_and_any(valid: Corpus) -> None:
 # -- paths ------------------------------------------------------------------------------------
 
 
-def test_chain_sign_and_weakest_link(valid: Corpus) -> None:
+def test_chain_sign_and_weakest_link(valid: Questions) -> None:
     chains, truncated = find_chains(valid, "drug-d", "bone-density")
     assert not truncated
     [chain] = chains
@@ -155,14 +186,14 @@ def test_chain_sign_and_weakest_link(valid: Corpus) -> None:
     assert find_chains(valid, "drug-d", "bone-density", max_hops=3) == ([], False)
 
 
-def test_chains_shortest_first(questions: Corpus) -> None:
+def test_chains_shortest_first(questions: Questions) -> None:
     chains, _ = find_chains(questions, "exercise", "bone-density")
     assert [c.hops for c in chains] == [1, 3]
     assert [c.sign for c in chains] == ["+", "-"]
     assert chains[1].weakest.claim == "protein-p-limits-bone-loss"
 
 
-def test_superseded_and_zero_sign_claims_are_not_followed(questions: Corpus) -> None:
+def test_superseded_and_zero_sign_claims_are_not_followed(questions: Questions) -> None:
     assert find_chains(questions, "exercise", "fracture") == ([], False)
     assert find_chains(questions, "walking", "hormone-x") == ([], False)
     chains, _ = find_chains(questions, "walking", "hormone-x", include_all=True)
@@ -170,7 +201,7 @@ def test_superseded_and_zero_sign_claims_are_not_followed(questions: Corpus) -> 
     assert find_chains(questions, "exercise", "fracture", include_all=True) == ([], False)
 
 
-def test_structural_links_only_with_all(questions: Corpus) -> None:
+def test_structural_links_only_with_all(questions: Questions) -> None:
     assert find_chains(questions, "protein-a", "bone-density") == ([], False)
     chains, _ = find_chains(questions, "protein-a", "bone-density", include_all=True)
     assert [c.sign for c in chains] == ["?"]
@@ -217,8 +248,8 @@ def test_table_aligns_and_truncates_the_last_column() -> None:
     assert lines[1] == "bbb  short"
 
 
-def test_stats_counts(questions: Corpus) -> None:
-    s = corpus_stats(questions)
+def test_stats_counts(questions: Questions) -> None:
+    s = graph_stats(questions.store, questions.base)
     assert s["totals"] == {"entities": 9, "claims": 11, "evidence_lines": 7, "studies": 5,
                            "references": 5}
     assert s["claims_by_status"] == {"supported": 2, "contested": 2, "not-supported": 1,
@@ -230,19 +261,19 @@ def test_stats_counts(questions: Corpus) -> None:
 
 @pytest.mark.parametrize("include_all", [False, True])
 @pytest.mark.parametrize("cutoff", [1, 2, 4])
-def test_simple_paths_agree_with_networkx(questions: Corpus, include_all: bool,
+def test_simple_paths_agree_with_networkx(questions_corpus: Corpus, include_all: bool,
                                           cutoff: int) -> None:
     import networkx as nx  # type: ignore[import-untyped,unused-ignore]
 
     from kg.paths import adjacency, simple_paths
 
-    adj = adjacency(questions, include_all)
+    adj = adjacency(questions_corpus, include_all)  # the whole-corpus links kg site draws
     graph = nx.DiGraph()
-    graph.add_nodes_from(questions.entities)
+    graph.add_nodes_from(questions_corpus.entities)
     graph.add_edges_from((a, b) for a, outs in adj.items() for b in outs)
     found = 0
-    for a in questions.entities:
-        for b in questions.entities:
+    for a in questions_corpus.entities:
+        for b in questions_corpus.entities:
             if a == b:
                 continue
             ours = sorted(simple_paths(adj, a, b, cutoff))

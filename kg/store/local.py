@@ -13,9 +13,9 @@ What it holds:
   info; ``kg export --format trig``), so ``kg sparql`` can ask which nanopublication says
   what with ``GRAPH ?g { ... }``;
 - the named graph :data:`PLACES` (never exported): where each claim, entity and study is
-  written (``kgv:definedAt "claims/x.yaml:12:5"``) and its position in file order
-  (``kgv:fileOrder``), which is how the questions list things in the order the corpus
-  gives them.
+  written (``kgv:definedAt "claims/x.yaml:12:5"``; a reference's BibTeX entry:
+  ``kgv:entryDefinedAt``) and its position in file order (``kgv:fileOrder``), which is
+  how the questions list things in the order the corpus gives them.
 
 **Trust.** The store is built in a temporary folder that is renamed into place once
 closed, under an exclusive lock (concurrent first questions wait for one builder). A
@@ -68,7 +68,9 @@ def store_path(root: Path, key: str) -> Path:
 
 def places_nquads(corpus: Corpus, base: str) -> bytes:
     """The :data:`PLACES` graph of ``corpus`` as N-Quads: each claim's, entity's and study's
-    ``kgv:definedAt`` (file:line:column) and ``kgv:fileOrder`` (0, 1, ... per kind)."""
+    ``kgv:definedAt`` (file:line:column) and ``kgv:fileOrder`` (0, 1, ... per kind), each
+    outline paragraph's ``kgv:fileOrder``, and each reference's ``kgv:entryDefinedAt``
+    (its BibTeX entry)."""
     from kg.compiler import seg
     from kg.namespaces import vocab_ns
 
@@ -88,10 +90,14 @@ def places_nquads(corpus: Corpus, base: str) -> bytes:
             span = _escape(str(rec.span))
             lines.append(f'{s} {at} {span} {graph}')
             lines.append(f'{s} {order} "{i}"{integer} {graph}')
+    if corpus.article is not None:  # the outline's order of paragraphs
+        for i, para in enumerate(corpus.article.paragraphs):
+            s = f"<{base}paragraph/{seg(f'{para.section}-{para.n}')}>"
+            lines.append(f'{s} {order} "{i}"{integer} {graph}')
+    entry = f"<{kgv}entryDefinedAt>"
     for key, ref in corpus.references.items():
-        if key not in corpus.studies:
-            s = f"<{base}study/{seg(key)}>"
-            lines.append(f'{s} {at} {_escape(str(ref.span))} {graph}')
+        s = f"<{base}study/{seg(key)}>"
+        lines.append(f'{s} {entry} {_escape(str(ref.span))} {graph}')
     return "".join(lines).encode("utf-8")
 
 
@@ -347,25 +353,6 @@ def _term(t: Any) -> Term:
     return Term("triple", str(t))
 
 
-def graph_store(root: Path, corpus_key: str, base: str,
-                load_corpus: Any) -> LocalStore:
-    """The store of the corpus whose content key is ``corpus_key`` under ``base``: opened
-    when ``kg build`` (or an earlier question) made it, else built now from
-    ``load_corpus()`` (a kg.model.Corpus) through the compiler's cached parts. An in-memory
-    store when the cache folder cannot be written."""
-    key = store_key(corpus_key, base)
-    opened = LocalStore.open(root, key, base)
-    if opened is not None:
-        return opened
-    corpus = load_corpus()
-    turtle = compiled_turtle(root, corpus, base)
-    if write_store(root, key, corpus, turtle, base) is not None:
-        opened = LocalStore.open(root, key, base)
-        if opened is not None:
-            return opened
-    return LocalStore.in_memory(corpus, turtle, base)
-
-
 def compiled_turtle(root: Path, corpus: Corpus, base: str) -> bytes:
     """The compiled graph of ``corpus`` as Turtle, reusing the parts `kg build` caches."""
     from kg.compiler import compile_text
@@ -377,12 +364,3 @@ def compiled_turtle(root: Path, corpus: Corpus, base: str) -> bytes:
             f"cannot compile the graph ({type(exc).__name__}: {exc}); "
             "run `kg validate` and fix the errors") from None
 
-
-def store_for_build(root: Path, corpus: Corpus, turtle: bytes, base: str) -> Path | None:
-    """Load the graph ``kg build`` has just compiled into the corpus's store (nothing to do
-    when it is already there): the store's path, or None when the cache folder cannot be
-    written (questions then build an in-memory store)."""
-    from kg.cache import key_of_digests
-
-    key = store_key(key_of_digests(root, corpus.digests), base)
-    return write_store(root, key, corpus, turtle, base)

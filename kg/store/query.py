@@ -10,9 +10,9 @@ Run as it is, the query answers for everything; :func:`bind` replaces the ``UNDE
 the question's values (IRIs or literals, escaped), so the store sees an ordinary query and
 can use its indexes. The prefixes the files use are declared in them, except ``kgv:``,
 ``claim:``, ``entity:`` and ``study:``, which depend on the corpus's base IRI: their
-``PREFIX`` lines name ``<urn:kg:base:...>`` placeholders that :func:`load` rewrites to the
-base. A user running a file by hand replaces those four lines, or runs it with ``kg sparql
-@FILE``, which declares them.
+``PREFIX`` lines name ``<urn:kg:base:...>`` placeholders that :func:`rebase` sets to the
+base. ``kg sparql @kg/store/queries/claims.rq`` runs a file as it is; in another store, a
+user replaces those lines with the corpus's base (docs/queries.md).
 """
 
 from __future__ import annotations
@@ -48,10 +48,15 @@ def names() -> list[str]:
 
 def load(name: str, base: str) -> str:
     """The query ``name`` with its base-dependent prefixes set to ``base``."""
-    out = text(name)
+    return rebase(text(name), base)
+
+
+def rebase(query: str, base: str) -> str:
+    """``query`` with the ``<urn:kg:base:...>`` placeholders set to ``base`` (``kg sparql``
+    does this to every query, so a shipped file runs there unchanged)."""
     for placeholder, path in PLACEHOLDERS.items():
-        out = out.replace(f"<{placeholder}>", f"<{base}{path}>")
-    return out
+        query = query.replace(f"<{placeholder}>", f"<{base}{path}>")
+    return query
 
 
 def iri(value: str) -> str:

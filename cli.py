@@ -934,8 +934,8 @@ BASE_OPTION = click.option(
     "--base",
     metavar="IRI",
     default=None,
-    help="Base IRI for minted IRIs. Default: [tool.kg] base in the corpus root's "
-    "pyproject.toml, else https://example.org/kg-bone-ai/.",
+    help="Base IRI for minted IRIs. Default: base in the corpus's kg.toml (or [tool.kg] in "
+    "its pyproject.toml), else https://base-not-set.invalid/ with a warning.",
 )
 
 
@@ -954,6 +954,12 @@ def _built_graph(root: Path | None, base: str | None) -> Any:
         click.echo(D.render_text(result.diagnostics), nl=False)
         click.echo("✖ " + D.summary_line(result.diagnostics) + "; nothing written", err=True)
         sys.exit(1)
+    # publishing (issue 11): a corpus without a base IRI builds under one nothing resolves
+    from kg.config import base_warning
+
+    note = base_warning(path, base)
+    if note:
+        click.echo(f"kg: warning: {note}", err=True)
     return path, result
 
 
@@ -1013,17 +1019,20 @@ def build(root: Path | None, base: str | None, output: str | None,
 @ROOT_OPTION
 @BASE_OPTION
 @click.option("--format", "fmt", required=True,
-              type=click.Choice(["turtle", "n-triples", "json-ld", "trig", "graphml", "kgx",
-                                 "dataset", "vocab", "shapes"]),
+              type=click.Choice(["turtle", "n-triples", "json-ld", "trig", "nanopubs",
+                                 "graphml", "kgx", "dataset", "vocab", "shapes"]),
               help="turtle; n-triples (sorted lines); json-ld (compacted with "
-              "kg/context.jsonld); trig (one nanopublication per claim); graphml "
+              "kg/context.jsonld); trig (one nanopublication per claim); nanopubs (a "
+              "folder: one <claim-id>.trig file per nanopublication); graphml "
               "(entities as nodes, claims as edges); kgx (Biolink nodes/edges TSV); dataset "
               "(VoID description from the corpus settings); vocab and shapes (kg/vocab.ttl "
               "and kg/shapes.ttl on the base IRI).")
 @click.option("-o", "--output", metavar="FILE", default=None,
               help="Output file, '-' for stdout. Default: build/graph.<ext> under the corpus "
-              "root. For kgx, a prefix: -o out/kg writes out/kg_nodes.tsv and "
-              "out/kg_edges.tsv (an existing folder means <folder>/graph_*.tsv).")
+              "root. For kgx, a prefix: -o out/kg writes out/kg_nodes.tsv, "
+              "out/kg_edges.tsv and out/kg_context.jsonld (an existing folder means "
+              "<folder>/graph_*). For nanopubs, a folder (default build/nanopubs/), "
+              "replaced whole; only a new, empty or earlier nanopubs folder is written.")
 @FOLLOW_OPTION
 def export(root: Path | None, base: str | None, fmt: str, output: str | None,
            follow_symlinks: bool) -> None:
@@ -1031,7 +1040,11 @@ def export(root: Path | None, base: str | None, fmt: str, output: str | None,
     from kg import exporters as X
 
     if output == "-" and fmt == "kgx":
-        raise FatalError("kgx writes two files (nodes and edges); give -o a prefix, not '-'")
+        raise FatalError("kgx writes three files (nodes, edges and their JSON-LD context); "
+                         "give -o a prefix, not '-'")
+    if fmt in X.FOLDER_FORMATS:  # a folder of files (nanopubs): its own -o rules
+        _export_folder(root, base, fmt, output)
+        return
     if output not in (None, "-"):
         here = _root(root)
         for target in X.output_paths(fmt, here, output).values():
@@ -1050,6 +1063,28 @@ def export(root: Path | None, base: str | None, fmt: str, output: str | None,
             click.echo(f"wrote {_shown(targets[suffix])} ({len(data)} bytes)", err=True)
     except KgError as exc:
         raise FatalError(str(exc)) from None
+
+
+def _export_folder(root: Path | None, base: str | None, fmt: str, output: str | None) -> None:
+    """kg export of a folder format: -o names the folder (never '-'), replaced whole."""
+    from kg import exporters as X
+
+    if output == "-":
+        raise FatalError(f"{fmt} writes a folder of files; give -o a folder, not '-'")
+    here = _root(root)
+    folder = X.output_folder(fmt, here, output)
+    try:
+        X.check_folder(folder, here)
+    except KgError as exc:
+        raise FatalError(str(exc)) from None
+    path, result = _built_graph(root, base)
+    try:
+        files = X.export(fmt, result)
+        _still_unchanged(result)
+        size = X.write_folder(folder, files, path)
+    except KgError as exc:
+        raise FatalError(str(exc)) from None
+    click.echo(f"wrote {_shown(folder)}/ ({len(files)} files, {size} bytes)", err=True)
 
 
 @cli.command()

@@ -12,6 +12,7 @@ The API (other modules and commands call these):
         same list, whatever the file order or hash seed. ``corpus`` should validate clean
         (kg.validator.validate).
     nanopubs_text(corpus, base) -> bytes / compile_nanopubs(corpus, base) -> list[Quad]
+    nanopub_files(corpus, base) -> {"<claim-id>.trig": bytes}
         One nanopublication per claim (head, assertion, provenance, pubinfo graphs), as
         TriG text or as quads.
     build(root: Path, base: str | None = None, cache: bool = False) -> Build
@@ -912,6 +913,21 @@ def nanopubs_text(corpus: Corpus, base: str) -> bytes:
         return (r.header + "".join(body)).encode("utf-8") if body else b""
 
 
+def nanopub_files(corpus: Corpus, base: str) -> dict[str, bytes]:
+    """``{"<claim-id>.trig": TriG}``: each claim's nanopublication alone in its own file
+    (the nanopublication of :func:`nanopubs_text`, with the same prefix header), for tools
+    that take one nanopublication per file. Claim ids are kebab-case, so each is a safe
+    file name."""
+    from kg.corpus import no_gc
+
+    with no_gc():
+        r = Renderer(ns.prefixes(base))
+        comp = _Compiler(corpus, base, r)
+        agent = r.iri(base + AGENT)
+        return {f"{key}.trig": (r.header + comp.nanopub(corpus.claims[key], agent)).encode()
+                for key in sorted(corpus.claims)}
+
+
 def compile_nanopubs(corpus: Corpus, base: str) -> list[Quad]:
     """One nanopublication per claim, claims in id order."""
     import pyoxigraph as ox
@@ -1000,10 +1016,10 @@ def to_rdflib(triples: Iterable[Triple]) -> rdflib.Graph:
 def _package_text(name: str, base: str) -> str:
     from importlib import resources
 
-    from kg.config import DEFAULT_BASE
+    from kg.config import PROJECT_BASE
 
     text = resources.files("kg").joinpath(name).read_text(encoding="utf-8")
-    return text if base == DEFAULT_BASE else text.replace(DEFAULT_BASE, base)
+    return text if base == PROJECT_BASE else text.replace(PROJECT_BASE, base)
 
 
 def shapes_text(base: str) -> str:

@@ -3,7 +3,12 @@
 
 ``base``
     the IRI under which the graph mints its own IRIs (``<base>claim/<id>``...).
-    ``--base`` on the command line wins, then the setting, then :data:`DEFAULT_BASE`.
+    ``--base`` on the command line wins, then the setting, then :data:`UNSET_BASE`, a
+    base that nothing resolves (build and export then warn: :func:`base_warning`).
+``curie_prefix``
+    the short name of the corpus's CURIE prefixes in the KGX export: ``P.ENTITY``,
+    ``P.CLAIM`` and ``P.VOCAB`` (:func:`kgx_prefixes`). Unset, it is derived from the base
+    IRI (:func:`derived_prefix`), so a new corpus never shares another corpus's prefixes.
 ``title``, ``description``, ``license``, ``version``, ``creator``, ``source``
     the dataset description `kg export --format dataset` writes (VoID, docs/rdf.md):
     ``license`` an IRI (a licence's page, e.g. https://creativecommons.org/licenses/by/4.0/),
@@ -27,15 +32,23 @@ from typing import Any
 
 from kg.errors import KgError
 
-DEFAULT_BASE = "https://example.org/kg-bone-ai/"
+#: the kg project's own corpus's base (its pyproject.toml sets it); kg/vocab.ttl,
+#: kg/shapes.ttl and kg/context.jsonld are written under it and rebased on export
+PROJECT_BASE = "https://example.org/kg-bone-ai/"
+#: the base of a corpus that sets none: under the reserved top-level domain .invalid
+#: (RFC 2606), so that no one can mistake it for a published, resolvable IRI
+UNSET_BASE = "https://base-not-set.invalid/"
 PYPROJECT = "pyproject.toml"
 SETTINGS_FILE = "kg.toml"
 #: the dataset description's settings, all strings
 DATASET_KEYS = ("title", "description", "license", "version", "creator", "source")
-KEYS = ("base", *DATASET_KEYS, "ignore")
+KEYS = ("base", "curie_prefix", *DATASET_KEYS, "ignore")
 IGNORE_KEYS = ("code", "reason", "files")
 
 _IRI_BASE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:[^\s<>\"{}|\\^`]*[/#]$")
+_PREFIX = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,39}$")
+#: the namespaces of the KGX export, each with its own CURIE prefix ``<P>.<NAME>``
+KGX_NAMESPACES = (("ENTITY", "entity/"), ("CLAIM", "claim/"), ("VOCAB", "vocab#"))
 
 
 def check_base(base: str, where: str) -> str:
@@ -43,7 +56,7 @@ def check_base(base: str, where: str) -> str:
     if not _IRI_BASE.match(base):
         raise KgError(
             f"{where}: base IRI {base!r} must be an absolute IRI ending in '/' or '#' "
-            "(for example https://example.org/kg-bone-ai/)"
+            "(for example https://w3id.org/my-corpus/)"
         )
     return base
 
@@ -68,11 +81,53 @@ def base_from_pyproject(root: Path) -> str | None:
 
 
 def resolve_base(root: Path, override: str | None = None) -> str:
-    """The base IRI: ``override`` (``--base``), else the corpus's settings, else the
-    default."""
+    """The base IRI: ``override`` (``--base``), else the corpus's settings, else
+    :data:`UNSET_BASE`."""
     if override is not None:
         return check_base(override, "--base")
-    return load_settings(root).base or DEFAULT_BASE
+    return load_settings(root).base or UNSET_BASE
+
+
+def base_warning(root: Path, override: str | None = None) -> str | None:
+    """What to tell the user when the graph of ``root`` falls back to :data:`UNSET_BASE`
+    (no ``--base``, no ``base`` setting); None when a base is set."""
+    if override is not None or load_settings(root).base is not None:
+        return None
+    return (f"no base IRI is set, so the graph's IRIs are under {UNSET_BASE}, which nothing "
+            "resolves: set base = \"https://w3id.org/<your-corpus>/\" in kg.toml (or pass "
+            "--base) before publishing (docs/rdf.md, Publishing)")
+
+
+def check_prefix(prefix: str, where: str) -> str:
+    """``prefix`` if it can name the corpus's CURIE prefixes; else a KgError."""
+    if not _PREFIX.match(prefix):
+        raise KgError(f"{where}: curie_prefix {prefix!r} must be a letter followed by up to "
+                      "39 letters, digits or '_' (such as MYKG)")
+    return prefix
+
+
+def derived_prefix(base: str) -> str:
+    """The CURIE prefix name of a corpus that sets none: the last segment of its base IRI's
+    path (else its host's first label) in capitals, other characters as ``_``:
+    ``https://w3id.org/my-corpus/`` gives ``MY_CORPUS``."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(base)
+    segments = [s for s in parts.path.split("/") if s]
+    word = segments[-1] if segments else (parts.hostname or "").split(".")[0]
+    name = re.sub(r"[^A-Za-z0-9]+", "_", word).strip("_").upper()[:40]
+    if not name or not name[0].isalpha():
+        name = ("KG_" + name)[:40].rstrip("_")
+    return name
+
+
+def kgx_prefixes(root: Path | None, base: str) -> dict[str, str]:
+    """``{CURIE prefix: namespace IRI}`` of the corpus's own ids in the KGX export: one
+    prefix per namespace (entities, claims, our vocabulary), named from ``curie_prefix``
+    or :func:`derived_prefix`."""
+    name = (load_settings(root).curie_prefix if root is not None else None) \
+        or derived_prefix(base)
+    return {f"{name}.{suffix}": base + path for suffix, path in KGX_NAMESPACES}
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +152,8 @@ class Settings:
     dataset: tuple[tuple[str, str], ...] = ()
     #: where they were read: "kg.toml", "pyproject.toml [tool.kg]", or None (defaults)
     source: str | None = None
+    #: the name of the corpus's KGX CURIE prefixes, when set
+    curie_prefix: str | None = None
 
 
 def _table(root: Path) -> tuple[dict[str, Any], str] | None:
@@ -138,6 +195,11 @@ def load_settings(root: Path, known_codes: Sequence[str] | None = None) -> Setti
         raise KgError(f"{where}: base must be a string")
     if base is not None:
         check_base(base, where)
+    prefix = table.get("curie_prefix")
+    if prefix is not None:
+        if not isinstance(prefix, str):
+            raise KgError(f"{where}: curie_prefix must be a string")
+        check_prefix(prefix, where)
     dataset = []
     for key in DATASET_KEYS:
         value = table.get(key)
@@ -172,4 +234,4 @@ def load_settings(root: Path, known_codes: Sequence[str] | None = None) -> Setti
         if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
             raise KgError(f"{what}: files must be a list of glob patterns")
         ignores.append(Ignore(code, reason.strip(), tuple(files)))
-    return Settings(base, tuple(ignores), tuple(dataset), where)
+    return Settings(base, tuple(ignores), tuple(dataset), where, curie_prefix=prefix)

@@ -5,7 +5,9 @@
     jsonld(triples, base)            JSON-LD, compacted with kg/context.jsonld (embedded)
     trig(quads, base)                TriG, one nanopublication per claim
     graphml(corpus, base)            entities as nodes, claims as edges (networkx)
-    kgx(corpus, base)                KGX nodes / edges TSV on the Biolink model
+    kgx(corpus, base, prefixes)      KGX nodes / edges TSV on the Biolink model, and the
+                                     JSON-LD context of their CURIE prefixes
+    nanopub_files(corpus, base)      one TriG file per nanopublication (kg.compiler)
 
 :func:`export` picks one by name and returns ``{file suffix: bytes}``;
 :func:`write_atomic` writes a file through a temporary file in the same folder.
@@ -23,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg import namespaces as ns
-from kg.config import DEFAULT_BASE
+from kg.config import PROJECT_BASE
 from kg.errors import KgError
 from kg.model import Corpus
 
@@ -38,19 +40,19 @@ FORMATS: dict[str, str] = {
     "n-triples": ".nt",
     "json-ld": ".jsonld",
     "trig": ".trig",
+    "nanopubs": "/",
     "graphml": ".graphml",
     "kgx": "",
     "dataset": ".ttl",
     "vocab": ".ttl",
     "shapes": ".ttl",
 }
+#: formats written as a folder of files (default build/<name>/), one file per claim
+FOLDER_FORMATS = {"nanopubs": "nanopubs"}
 #: formats written to build/<name>.ttl instead of build/graph<suffix>
 NAMED_FILES = {"dataset": "dataset.ttl", "vocab": "vocab.ttl", "shapes": "shapes.ttl"}
-KGX_SUFFIXES = ("_nodes.tsv", "_edges.tsv")
-
-#: CURIE prefix of our own ids in KGX files (entities, claims), expanded in the header-less
-#: TSV by the ``iri`` column.
-KGX_PREFIX = "KGBONE"
+#: kgx writes the nodes, the edges and the JSON-LD context of every CURIE prefix they use
+KGX_SUFFIXES = ("_nodes.tsv", "_edges.tsv", "_context.jsonld")
 
 
 def _eco(rec: Any) -> str:
@@ -114,8 +116,8 @@ def context(base: str) -> dict[str, Any]:
     """kg/context.jsonld with its base-IRI prefixes moved to ``base``."""
     out: dict[str, Any] = {}
     for key, value in _default_context().items():
-        if isinstance(value, str) and value.startswith(DEFAULT_BASE):
-            value = base + value[len(DEFAULT_BASE):]
+        if isinstance(value, str) and value.startswith(PROJECT_BASE):
+            value = base + value[len(PROJECT_BASE):]
         out[key] = value
     return out
 
@@ -284,16 +286,62 @@ EDGE_COLUMNS = [
 ]
 
 
-def kgx(corpus: Corpus, base: str) -> tuple[bytes, bytes]:
+def knowledge_level(kind: str, certainty: str, has_evidence: bool) -> str:
+    """Biolink's knowledge level of a claim's edge (KnowledgeLevelEnum, Biolink 4.4.6):
+    ``knowledge_assertion`` ("a statement of purported fact ... based on assessment of
+    direct evidence") only for a claim with evidence lines; ``prediction`` ("a possible
+    fact ... more speculative conclusions") for a hypothesis; ``not_provided`` for an
+    open question and for a claim without evidence."""
+    if kind == "question" or not has_evidence and certainty != "hypothesized":
+        return "not_provided"
+    if certainty == "hypothesized":
+        return "prediction"
+    return "knowledge_assertion"
+
+
+#: CURIE prefixes the KGX files use besides the corpus's own and its xrefs', with the
+#: IRI prefixes of the Biolink 4.4.6 prefix map (biolink_model/prefixmaps/)
+KGX_STANDARD_PREFIXES = {
+    "biolink": ns.BIOLINK,
+    "ECO": ns.OBO + "ECO_",
+    "PMID": "http://www.ncbi.nlm.nih.gov/pubmed/",
+    "doi": ns.DOI,
+}
+
+
+def kgx_context(corpus: Corpus, prefixes: dict[str, str]) -> bytes:
+    """A JSON-LD context that expands every CURIE prefix of the KGX files: the corpus's own
+    (``prefixes``), Biolink's, ECO, PMID, doi and the prefix of each xref (as the graph
+    expands it; a prefix nothing expands is left out)."""
+    from kg.compiler import xref_iri
+
+    ctx: dict[str, str] = dict(KGX_STANDARD_PREFIXES)
+    for e in corpus.entities.values():
+        for curie in e.xrefs:
+            prefix = curie.partition(":")[0]
+            if prefix not in ctx:
+                iri = xref_iri(prefix + ":X")
+                if iri and iri.endswith("X"):
+                    ctx[prefix] = iri[:-1]
+    ctx.update(prefixes)
+    doc = {"@context": dict(sorted(ctx.items()))}
+    return (json.dumps(doc, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def kgx(corpus: Corpus, base: str, prefixes: dict[str, str]) -> tuple[bytes, bytes]:
     """KGX TSV (nodes, edges) on Biolink 4. Each claim is one edge; its evidence lines ride
-    on the edge as parallel ``|``-separated columns (study, stance, finding, locator)."""
+    on the edge as parallel ``|``-separated columns (study, stance, finding, locator).
+    ``prefixes`` (kg.config.kgx_prefixes) names the CURIE prefix of each of the corpus's
+    namespaces: entities, claims, the vocabulary."""
     from kg.evidence import assess
 
+    by_ns = {iri: name for name, iri in prefixes.items()}
+    entity, claim, vocab = (by_ns[base + path] for path in ("entity/", "claim/", "vocab#"))
     nodes: list[dict[str, str]] = []
     for eid in sorted(corpus.entities):
         e = corpus.entities[eid]
         nodes.append({
-            "id": f"{KGX_PREFIX}:{eid}",
+            "id": f"{entity}:{eid}",
             "category": ns.BIOLINK_CATEGORIES[e.kind],
             "name": _tsv(e.label),
             "description": _tsv(e.description or ""),
@@ -316,18 +364,18 @@ def kgx(corpus: Corpus, base: str) -> tuple[bytes, bytes]:
             for ev in c.evidence if ev.study in corpus.studies
         })
         edges.append({
-            "id": f"{KGX_PREFIX}:{cid}",
-            "subject": f"{KGX_PREFIX}:{c.subject}",
+            "id": f"{claim}:{cid}",
+            "subject": f"{entity}:{c.subject}",
             "predicate": predicate,
-            "object": f"{KGX_PREFIX}:{c.object}",
+            "object": f"{entity}:{c.object}",
             "category": "biolink:Association",
             "negated": "True" if negated else "",
             "object_direction_qualifier": direction or "",
-            "knowledge_level": "knowledge_assertion",
+            "knowledge_level": knowledge_level(c.kind, c.certainty, bool(c.evidence)),
             "agent_type": "manual_agent",
             "publications": "|".join(pubs),
             "has_evidence": "|".join(eco),
-            "original_predicate": f"{KGX_PREFIX}:{c.predicate}",
+            "original_predicate": f"{vocab}:{c.predicate}",
             "iri": f"{base}claim/{cid}",
             "kg_statement": _tsv(c.statement),
             "kg_kind": c.kind,
@@ -352,8 +400,9 @@ def kgx(corpus: Corpus, base: str) -> tuple[bytes, bytes]:
 
 
 def export(fmt: str, build: Build) -> dict[str, bytes]:
-    """``{suffix: data}`` for format ``fmt`` (one entry; two for kgx) of a corpus that
-    built clean. graphml, kgx and trig read the corpus; they never compile the graph."""
+    """``{suffix: data}`` for format ``fmt`` (one entry; three for kgx; for nanopubs
+    ``{file name: data}``, one file per claim) of a corpus that built clean. graphml, kgx,
+    trig and nanopubs read the corpus; they never compile the graph."""
     corpus, base = build.corpus, build.base
     if fmt in ("turtle", "n-triples", "json-ld"):
         graph = build.graph
@@ -369,6 +418,10 @@ def export(fmt: str, build: Build) -> dict[str, bytes]:
         from kg.compiler import nanopubs_text
 
         return {FORMATS[fmt]: nanopubs_text(corpus, base)}
+    if fmt == "nanopubs":
+        from kg.compiler import nanopub_files
+
+        return nanopub_files(corpus, base)
     if fmt == "graphml":
         return {FORMATS[fmt]: graphml(corpus, base)}
     if fmt == "dataset":
@@ -381,8 +434,12 @@ def export(fmt: str, build: Build) -> dict[str, bytes]:
         text = vocab_text(base) if fmt == "vocab" else shapes_text(base)
         return {FORMATS[fmt]: text.encode("utf-8")}
     if fmt == "kgx":
-        nodes, edges = kgx(corpus, base)
-        return {KGX_SUFFIXES[0]: nodes, KGX_SUFFIXES[1]: edges}
+        from kg.config import kgx_prefixes
+
+        prefixes = kgx_prefixes(build.root, base)
+        nodes, edges = kgx(corpus, base, prefixes)
+        return dict(zip(KGX_SUFFIXES, (nodes, edges, kgx_context(corpus, prefixes)),
+                        strict=True))
     raise KgError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
 
 
@@ -398,6 +455,26 @@ def output_paths(fmt: str, root: Path, output: str | None) -> dict[str, Path]:
     name = NAMED_FILES.get(fmt, f"graph{FORMATS[fmt]}")
     path = Path(output) if output else root / "build" / name
     return {FORMATS[fmt]: path}
+
+
+def output_folder(fmt: str, root: Path, output: str | None) -> Path:
+    """Where a folder format goes: ``-o``, else ``<root>/build/<name>``."""
+    return Path(output) if output else root / "build" / FOLDER_FORMATS[fmt]
+
+
+def check_folder(folder: Path, root: Path | None = None) -> Path:
+    """kg.output.check_folder: absent, or a folder of an earlier export only."""
+    from kg.output import check_folder as check
+
+    return check(folder, root)
+
+
+def write_folder(folder: Path, files: dict[str, bytes], root: Path | None = None) -> int:
+    """kg.output.write_folder: the files as the folder's whole content, renamed into place
+    from a temporary folder. Returns the number of bytes written."""
+    from kg.output import write_folder as write
+
+    return write(folder, files, root)
 
 
 def write_atomic(path: Path, data: bytes | Iterable[bytes], root: Path | None = None, *,

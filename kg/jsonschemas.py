@@ -12,10 +12,10 @@ import json
 from typing import Any
 
 from kg import schema as S
-from kg.config import DEFAULT_BASE
+from kg.config import PROJECT_BASE
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-SCHEMA_BASE = DEFAULT_BASE + "schemas/"
+SCHEMA_BASE = PROJECT_BASE + "schemas/"
 KINDS = tuple(S.FILE_KINDS)
 #: the curie check's syntax (kg.checks.identifiers); the prefix is checked by kg validate
 CURIE_PATTERN = r"^[A-Za-z][A-Za-z0-9_.\-]*:\S+$"

@@ -119,3 +119,92 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes], root: Path | None = 
                 raise KgError(f"cannot write {path}: {exc.strerror or exc}") from None
             raise
     return size
+
+
+# --- folders (kg export --format nanopubs) ---------------------------------------------------
+
+
+def check_folder(folder: Path, root: Path | None = None, suffix: str = ".trig") -> Path:
+    """The folder to write for ``-o folder`` of an export that writes a folder of files:
+    ``folder`` itself when it is absent, or a real folder (not a symbolic link) that holds
+    nothing but regular files ending in ``suffix`` (an earlier export, which is replaced).
+    KgError for anything else, for a folder inside the corpus's ``claims/``, and for the
+    corpus root or a folder above it."""
+    try:
+        st = os.lstat(folder)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise KgError(f"cannot write {folder}: {exc.strerror or exc}") from None
+    if st is not None and stat.S_ISLNK(st.st_mode):
+        raise KgError(f"{folder} is a symbolic link; refusing to replace it (name the "
+                      "folder it points to)")
+    if st is not None and not stat.S_ISDIR(st.st_mode):
+        raise KgError(f"{folder} exists and is not a folder; this export writes a folder "
+                      f"of {suffix} files")
+    if root is not None:
+        real = os.path.realpath(folder)
+        top = os.path.realpath(root)
+        if _inside(real, os.path.join(top, CLAIMS_DIR)) or _inside(top, real):
+            raise KgError(f"{folder} holds or is inside the corpus's inputs; refusing to "
+                          "write there (the default is build/ under the corpus root)")
+    if st is not None:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError as exc:
+            raise KgError(f"cannot read {folder}: {exc.strerror or exc}") from None
+        other = sorted(e.name for e in entries
+                       if not (e.name.endswith(suffix) and e.is_file(follow_symlinks=False)))
+        if other:
+            raise KgError(f"{folder} holds {other[0]!r}, which is not an earlier export; kg "
+                          f"only replaces a folder of {suffix} files (give a new or empty "
+                          "folder)")
+    return folder
+
+
+def write_folder(folder: Path, files: dict[str, bytes], root: Path | None = None, *,
+                 suffix: str = ".trig") -> int:
+    """Write ``files`` (``{name: bytes}``, plain names ending in ``suffix``) as the whole
+    content of ``folder`` (checked by :func:`check_folder`): into a temporary folder beside
+    it, then renamed into place; an earlier export there is moved aside and removed only
+    after. A failure, Ctrl-C or SIGTERM leaves the earlier folder as it was and removes the
+    temporary one. Returns the bytes written."""
+    import shutil
+
+    for name in files:
+        if os.sep in name or "/" in name or name.startswith(".") or not name.endswith(suffix):
+            raise KgError(f"refusing to write a file named {name!r} into {folder}")
+    folder = check_folder(folder, root, suffix)
+    size = 0
+    with _terminate_as_exit():
+        try:
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp",
+                                        dir=folder.parent))
+        except OSError as exc:
+            raise KgError(f"cannot write {folder}: {exc.strerror or exc}") from None
+        old: Path | None = None
+        try:
+            for name, data in files.items():
+                with open(tmp / name, "xb") as fh:
+                    fh.write(data)
+                size += len(data)
+            os.chmod(tmp, 0o777 & ~_umask())
+            check_folder(folder, root, suffix)  # nothing was put in its place meanwhile
+            if os.path.lexists(folder):
+                old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".old",
+                                            dir=folder.parent))
+                os.replace(folder, old)
+            os.replace(tmp, folder)
+        except BaseException as exc:
+            shutil.rmtree(tmp, ignore_errors=True)
+            if old is not None and not os.path.lexists(folder):
+                os.replace(old, folder)
+                old = None
+            if isinstance(exc, OSError):
+                raise KgError(f"cannot write {folder}: {exc.strerror or exc}") from None
+            raise
+        finally:
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
+    return size

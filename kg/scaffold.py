@@ -47,6 +47,10 @@ SETTINGS = """\
 # control (a w3id.org or purl.org redirect; docs/rdf.md, "Publishing").
 base = "{base}"
 
+# The name of this corpus's CURIE prefixes in the KGX export ({prefix}.ENTITY, {prefix}.CLAIM,
+# {prefix}.VOCAB; docs/rdf.md, KGX). Unset, it is derived from the base IRI, as here.
+# curie_prefix = "{prefix}"
+
 # The dataset description (`kg export --format dataset`, VoID): fill these in to publish.
 # title = "..."
 # license = "https://creativecommons.org/licenses/by/4.0/"
@@ -133,8 +137,10 @@ def vscode_settings() -> str:
     return json.dumps({"yaml.schemas": schemas}, indent=2) + "\n"
 
 
-#: hosts whose IRIs are placeholders, never a corpus's base
+#: hosts whose IRIs are placeholders, never a corpus's base (RFC 2606 reserves them and
+#: the top-level domains below for examples and tests)
 PLACEHOLDER_HOSTS = ("example.org", "example.com", "example.net")
+RESERVED_TLDS = ("invalid", "test", "example", "localhost")
 
 
 def check_new_base(base: str) -> str:
@@ -142,25 +148,27 @@ def check_new_base(base: str) -> str:
     on a placeholder host, not the kg project's own corpus's; else KgError."""
     from urllib.parse import urlsplit
 
-    from kg.config import DEFAULT_BASE, check_base
+    from kg.config import PROJECT_BASE, check_base
 
     check_base(base, "--base")
     host = (urlsplit(base).hostname or "").lower()
-    if host in PLACEHOLDER_HOSTS or host.endswith(tuple("." + h for h in PLACEHOLDER_HOSTS)):
+    if host in PLACEHOLDER_HOSTS or host.endswith(tuple("." + h for h in PLACEHOLDER_HOSTS)) \
+            or host.rsplit(".", 1)[-1] in RESERVED_TLDS:
         raise KgError(f"--base {base!r} is a placeholder ({host}): give a persistent IRI you "
                       "control, e.g. https://w3id.org/<your-project>/ (docs/rdf.md, Publishing)")
-    if base == DEFAULT_BASE:
+    if base == PROJECT_BASE:
         raise KgError(f"--base {base!r} is the kg project's own corpus's base; give yours")
     return base
 
 
 def repository_files(requirement: str, base: str) -> dict[str, str]:
     """Wiring into a repository and editors: written when absent, kept when present."""
+    from kg.config import derived_prefix
     from kg.jsonschemas import all_schemas
 
     return {
         ".gitignore": GITIGNORE,
-        "kg.toml": SETTINGS.replace("{base}", base),
+        "kg.toml": SETTINGS.replace("{base}", base).replace("{prefix}", derived_prefix(base)),
         ".pre-commit-config.yaml": PRE_COMMIT,
         ".github/workflows/kg.yml": WORKFLOW.replace("{requirement}", requirement),
         ".vscode/settings.json": vscode_settings(),

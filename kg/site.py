@@ -570,7 +570,8 @@ def downloads_page(out: Path) -> str:
         (".ttl", "Turtle (the graph kg build writes)"), (".nt", "N-Triples, sorted lines"),
         (".jsonld", "JSON-LD, compacted"), (".trig", "TriG: one nanopublication per claim"),
         (".graphml", "GraphML: entities as nodes, claims as edges"),
-        ("_nodes.tsv", "KGX: Biolink nodes TSV"), ("_edges.tsv", "KGX: Biolink edges TSV"))}
+        ("_nodes.tsv", "KGX: Biolink nodes TSV"), ("_edges.tsv", "KGX: Biolink edges TSV"),
+        ("_context.jsonld", "KGX: the JSON-LD context of its CURIE prefixes"))}
     what.update({"audit.json": "the audit, JSON", "audit.md": "the audit, Markdown"})
     rows = []
     for path in sorted((out / "downloads").iterdir()):

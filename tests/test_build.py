@@ -17,12 +17,12 @@ from click.testing import CliRunner
 from cli import cli
 from kg import namespaces as ns
 from kg.compiler import build, compile_graph, vocab_text
-from kg.config import DEFAULT_BASE, resolve_base
+from kg.config import PROJECT_BASE, resolve_base
 from kg.errors import KgError
 from kg.validator import validate
 
 REPO = Path(__file__).parent.parent
-B = DEFAULT_BASE
+B = PROJECT_BASE
 V = B + "vocab#"
 
 
@@ -104,11 +104,11 @@ def test_base_defaults_to_the_projects_value() -> None:
     import tomllib
 
     project = tomllib.loads((REPO / "pyproject.toml").read_text())
-    assert project["tool"]["kg"]["base"] == DEFAULT_BASE
+    assert project["tool"]["kg"]["base"] == PROJECT_BASE
 
 
 def test_base_from_pyproject_then_option(valid_corpus: Path) -> None:
-    assert resolve_base(valid_corpus) == DEFAULT_BASE
+    assert resolve_base(valid_corpus) == PROJECT_BASE
     (valid_corpus / "pyproject.toml").write_text('[tool.kg]\nbase = "https://kg.test/x/"\n')
     assert resolve_base(valid_corpus) == "https://kg.test/x/"
     assert resolve_base(valid_corpus, "https://other.test/") == "https://other.test/"

@@ -17,11 +17,11 @@ from cli import cli
 from kg import build_cache
 from kg import compiler as C
 from kg import namespaces as ns
-from kg.config import DEFAULT_BASE
+from kg.config import PROJECT_BASE
 from kg.turtle import Renderer, block
 from kg.validator import validate
 
-B = DEFAULT_BASE
+B = PROJECT_BASE
 RDF_TYPE = ns.RDF + "type"
 
 

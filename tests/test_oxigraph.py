@@ -19,7 +19,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.compiler import build, to_rdflib, to_store
-from kg.config import DEFAULT_BASE as B
+from kg.config import PROJECT_BASE as B
 from kg.exporters import turtle
 
 VALID = Path(__file__).parent / "corpora" / "valid"

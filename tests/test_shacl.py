@@ -11,12 +11,12 @@ import rdflib
 from rdflib import RDF, RDFS, XSD, Literal, URIRef
 
 from kg.compiler import build, check_shapes, to_rdflib
-from kg.config import DEFAULT_BASE as B
+from kg.config import PROJECT_BASE as B
 from kg.diagnostics import Severity
 
 REPO = Path(__file__).parent.parent
 V = B + "vocab#"
-DEFAULT_BASE_VOCAB = V
+PROJECT_BASE_VOCAB = V
 
 
 def graph(root: Path) -> rdflib.Graph:
@@ -144,7 +144,7 @@ def test_the_documented_pyshacl_command_checks_a_rebased_build(
         done = runner.invoke(cli, [*args, "--root", str(valid_corpus), "--base", base])
         assert done.exit_code == 0, done.output
     text = graph_file.read_text(encoding="utf-8")
-    assert base + "vocab#" in text and DEFAULT_BASE_VOCAB not in text
+    assert base + "vocab#" in text and PROJECT_BASE_VOCAB not in text
     assert base + "vocab#" in shapes_file.read_text(encoding="utf-8")
     pyshacl_bin = Path(sys.executable).parent / "pyshacl"
 

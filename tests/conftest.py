@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -39,6 +39,14 @@ def corpus_copy(tmp_path: Path) -> Callable[[str], Path]:
 def valid_corpus(corpus_copy: Callable[[str], Path]) -> Path:
     return corpus_copy("valid")
 
+
+@pytest.fixture(scope="module")
+def oxigraph_server() -> Iterator[str]:
+    """A real `oxigraph serve` (in memory) on 127.0.0.1 for the test module: its URL."""
+    from servers import oxigraph
+
+    with oxigraph() as url:
+        yield url
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -153,10 +153,11 @@ def test_move_replaces_the_graph_and_leaves_no_temporary_graph(
     assert not any(g.startswith("urn:kg:push:") for g in _graphs(oxigraph_server))
 
 
-def test_the_default_graph_can_be_the_target(runner: CliRunner, valid_corpus: Path) -> None:
+def test_the_default_graph_can_be_the_target(runner: CliRunner, valid_corpus: Path,
+                                             tmp_path: Path) -> None:
     from servers import oxigraph
 
-    with oxigraph() as url:
+    with oxigraph(location=tmp_path / "oxigraph-data") as url:  # on disk, as docs/scale.md
         _push(runner, valid_corpus, "--endpoint", url, "--graph", "default")
         assert _graphs(url) == set()
         plain = runner.invoke(cli, ["--root", str(valid_corpus), "sparql",

@@ -861,6 +861,44 @@ def stats(root: Path | None, as_json: bool) -> None:
     _q_emit(graph_stats(q.store, q.base), as_json, views.render_stats)
 
 
+ENDPOINT_OPTION = click.option(
+    "--endpoint", metavar="URL", default=None,
+    help="Ask a SPARQL 1.1 endpoint instead of the local graph: its query URL, or a bare "
+    "Oxigraph server URL (http://host:7878). Credentials only from the environment: "
+    "KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD, or KG_ENDPOINT_TOKEN (docs/scale.md).")
+GRAPH_OPTION = click.option(
+    "--graph", metavar="IRI", default=None,
+    help="The named graph on the endpoint (what `kg push` replaced). Default: <base>graph, "
+    "e.g. https://example.org/kg-bone-ai/graph; 'default' for the store's default graph.")
+
+
+def _endpoint_base(root: Path | None, base: str | None = None) -> str:
+    """The base IRI for a question to an endpoint: --base, else the corpus's (found, or
+    named with --root): the endpoint holds that corpus's graph, whose IRIs the queries
+    name."""
+    from kg.config import resolve_base
+    from kg.root import resolve_root
+
+    if base is not None:
+        return base
+    try:
+        return resolve_base(resolve_root(_given_root(root)), base)
+    except KgError as exc:
+        raise FatalError(f"{exc}; the endpoint's graph is named by its corpus's base IRI: "
+                         "run in the corpus folder or give --root") from None
+
+
+def _endpoint(url: str, graph: str | None, base: str, timeout: float, **where: Any) -> Any:
+    """The kg.store.endpoint.Endpoint at ``url`` asking ``graph`` (see GRAPH_OPTION)."""
+    from kg.store.endpoint import Endpoint
+    from kg.store.push import graph_iri
+
+    try:
+        return Endpoint(url, graph=graph_iri(graph, base), timeout=timeout, **where)
+    except KgError as exc:
+        raise FatalError(str(exc)) from None
+
+
 @cli.command()
 @ROOT_OPTION
 @click.argument("query")
@@ -873,8 +911,10 @@ def stats(root: Path | None, as_json: bool) -> None:
               help="Stop the query after this many seconds.")
 @click.option("--max-rows", type=click.IntRange(1), default=100_000, show_default=True,
               help="Refuse results with more rows (or triples) than this.")
+@ENDPOINT_OPTION
+@GRAPH_OPTION
 def sparql(root: Path | None, query: str, fmt: str, as_json: bool, timeout: float,
-           max_rows: int) -> None:
+           max_rows: int, endpoint: str | None, graph: str | None) -> None:
     """Run a read-only SPARQL query over the compiled graph.
 
     QUERY is the query text, or @FILE to read it from a file (see queries/). SELECT, ASK,
@@ -882,8 +922,10 @@ def sparql(root: Path | None, query: str, fmt: str, as_json: bool, timeout: floa
     entity:, study:, cito:, dcterms:, ...) need no PREFIX lines.
     Queries run with a time limit (--timeout), a memory limit and a result-size limit
     (--max-rows); SERVICE (federated queries) is refused.
+    With --endpoint the query goes to that SPARQL endpoint instead (the same refusals,
+    prefixes and output; --graph names the graph to ask, see `kg push`).
     Exit status: 0 with results (ASK true), 1 no results (ASK false), 2 a bad or refused
-    query, or one that ran past a limit.
+    query, one that ran past a limit, or an endpoint that cannot be reached or refuses.
     """
     from kg import sparql as Q
     from kg.namespaces import prefixes
@@ -895,6 +937,27 @@ def sparql(root: Path | None, query: str, fmt: str, as_json: bool, timeout: floa
         raise FatalError(str(exc)) from None
     except Q.QueryError as exc:
         raise FatalError(exc.message) from None
+    if endpoint is not None:
+        from kg.store.query import rebase
+
+        base = _endpoint_base(root)
+        remote = _endpoint(endpoint, graph, base, timeout)
+        pfx = prefixes(base)
+        text = rebase(text, base)
+        try:
+            result = Q.run_remote(remote, text, base, pfx, Q.Limits(seconds=timeout,
+                                                                    rows=max_rows))
+            out = Q.render(result, "json" if as_json else fmt, _q_style(), pfx)
+        except KgError as exc:
+            raise FatalError(str(exc)) from None
+        except Q.QueryError as exc:
+            raise FatalError(exc.message) from None
+        click.echo(out, nl=False)
+        if result.empty:
+            sys.exit(1)
+        return
+    if graph is not None:
+        raise click.UsageError("--graph needs --endpoint")
     _path, ix = _q_index_at(root)
     try:
         from kg.store.query import rebase
@@ -1013,6 +1076,70 @@ def build(root: Path | None, base: str | None, output: str | None,
         click.echo("loaded the graph into the question store under build/cache/ "
                    "(kg sparql, kg studies, kg paths ... read it)", err=True)
         questions.close()
+
+
+@cli.command()
+@ROOT_OPTION
+@BASE_OPTION
+@click.option("--endpoint", metavar="URL", required=True,
+              help="The store's SPARQL query URL, or a bare Oxigraph server URL "
+              "(http://host:7878: queries at /query, updates at /update, graphs at /store).")
+@click.option("--store", "store_url", metavar="URL", default=None,
+              help="The store's Graph Store HTTP Protocol URL. Default: /store beside a "
+              "/query endpoint, as in Oxigraph (Fuseki: .../DATASET/data).")
+@click.option("--update", "update_url", metavar="URL", default=None,
+              help="The store's SPARQL Update URL, for --move. Default: /update beside a "
+              "/query endpoint, as in Oxigraph.")
+@GRAPH_OPTION
+@click.option("--move", is_flag=True,
+              help="Load into a temporary graph, then MOVE it onto --graph in one SPARQL "
+              "Update: for stores where one PUT is not one transaction.")
+@click.option("--no-verify", is_flag=True,
+              help="Do not count the graph's triples on the store afterwards (stores that "
+              "add inferred triples count more).")
+@click.option("--timeout", type=click.FloatRange(0.1, 86400), default=600.0,
+              show_default=True, help="Seconds each request may wait for the store.")
+def push(root: Path | None, base: str | None, endpoint: str, store_url: str | None,
+         update_url: str | None, graph: str | None, move: bool, no_verify: bool,
+         timeout: float) -> None:
+    """Replace a named graph in a SPARQL 1.1 store with the compiled graph.
+
+    Builds the graph as `kg build` does (build/graph.ttl, rewritten when stale; exit 1
+    when the corpus has errors), then replaces --graph on the store with one HTTP PUT
+    (Graph Store HTTP Protocol), which readers see all at once in Oxigraph; --move goes
+    through a temporary graph for other stores. Then checks the store's triple count.
+    Credentials come only from the environment (KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD,
+    or KG_ENDPOINT_TOKEN); see docs/scale.md. Exit status 2 when the store cannot be
+    reached or refuses.
+    """
+    from kg import exporters as X
+    from kg.store import push as P
+
+    path = _root(root)
+    try:
+        target_base = _endpoint_base(path, base)
+        remote = _endpoint(endpoint, None, target_base, timeout, store=store_url,
+                           update=update_url)
+        target = P.graph_iri(graph, target_base)
+        remote.graph_url(target)  # no Graph Store endpoint known: say so before building
+        if move and remote.locations.update is None:
+            raise KgError("--move needs the store's SPARQL Update endpoint; give --update URL")
+    except KgError as exc:
+        raise FatalError(str(exc)) from None
+    path, result = _built_graph(path, base)
+    _still_unchanged(result)
+    data = result.graph.turtle()
+    out = X.output_paths("turtle", path, None)[".ttl"]
+    try:
+        if not (out.is_file() and out.read_bytes() == data):
+            X.write_atomic(out, data, path)
+        pushed = P.push(remote, data, result.graph.triples, target, move=move,
+                        verify=not no_verify)
+    except (KgError, OSError) as exc:
+        raise FatalError(str(exc)) from None
+    click.echo(f"pushed {_shown(out)} to {P.shown(target)} at {remote.locations.store}: "
+               f"{pushed.triples} triples, {pushed.size} bytes, {pushed.seconds:.2f} s"
+               + (" (via MOVE)" if move else ""), err=True)
 
 
 @cli.command()

@@ -17,7 +17,9 @@ Results are returned as :class:`Result` and formatted by :func:`render`: ``table
 columns, IRIs shortened with the graph's prefixes), ``json`` (SPARQL 1.1 Query Results JSON
 for SELECT and ASK; for graphs, a list of triples in the same term encoding), ``csv``/``tsv``
 (SPARQL 1.1 CSV/TSV results; graphs as subject, predicate, object columns) and ``turtle``
-(CONSTRUCT and DESCRIBE only). pyoxigraph is imported only inside the functions.
+(CONSTRUCT and DESCRIBE only). Results hold :class:`kg.store.terms.Term` values, so a
+query answered by a SPARQL endpoint (:func:`run_remote`, kg.store.endpoint) renders exactly
+as one answered by the local store. pyoxigraph is imported only inside the functions.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import KgError
+from kg.store.terms import Term
 from kg.terminal import Style, table
 
 FORMATS = ("table", "json", "csv", "tsv", "turtle")
@@ -149,13 +152,14 @@ def check_query(text: str) -> str:
 
 @dataclass(slots=True)
 class Result:
-    """A query's answer: ``form`` says which of the other fields is set."""
+    """A query's answer: ``form`` says which of the other fields is set. Terms are
+    :class:`kg.store.terms.Term` values (None: unbound), the same from any store."""
 
     form: str
     variables: list[str] = field(default_factory=list)
-    rows: list[list[Any]] = field(default_factory=list)  # pyoxigraph terms or None
+    rows: list[list[Term | None]] = field(default_factory=list)
     boolean: bool | None = None
-    triples: list[Any] = field(default_factory=list)  # pyoxigraph Triples
+    triples: list[tuple[Term, Term, Term]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -172,6 +176,8 @@ def run_query(store: Any, text: str, base: str, prefixes: dict[str, str]) -> Res
     """Run a read-only query; QueryError for updates and syntax errors."""
     import pyoxigraph as ox
 
+    from kg.store.terms import from_oxigraph
+
     form = check_query(text)
     try:
         answer = store.query(text, base_iri=base, prefixes=prefixes)
@@ -184,15 +190,53 @@ def run_query(store: Any, text: str, base: str, prefixes: dict[str, str]) -> Res
     if isinstance(answer, ox.QuerySolutions):
         variables = [v.value for v in answer.variables]
         try:
-            rows = [[sol[v] for v in variables] for sol in answer]
+            rows = [[None if (t := sol[v]) is None else from_oxigraph(t) for v in variables]
+                    for sol in answer]
         except (OSError, ValueError, TypeError) as exc:
             raise QueryError("syntax", f"the query failed: {_one_line(exc)}") from None
         return Result("SELECT", variables=variables, rows=rows)
     try:
-        triples = list(answer)
+        triples = [(from_oxigraph(t.subject), from_oxigraph(t.predicate),
+                    from_oxigraph(t.object)) for t in answer]
     except (OSError, ValueError, TypeError) as exc:
         raise QueryError("syntax", f"the query failed: {_one_line(exc)}") from None
     return Result(form if form in ("CONSTRUCT", "DESCRIBE") else "CONSTRUCT", triples=triples)
+
+
+def remote_text(text: str, base: str, prefixes: dict[str, str]) -> str:
+    """``text`` as sent to an endpoint: preceded by ``BASE`` and a ``PREFIX`` line for each of
+    the graph's prefixes, so it means there what it means to the local store (the query's own
+    declarations come later, and win)."""
+    head = f"BASE <{base}>\n" + "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items())
+    return head + text
+
+
+def run_remote(endpoint: Any, text: str, base: str, prefixes: dict[str, str],
+               limits: Limits | None = None) -> Result:
+    """Run a read-only query on a SPARQL endpoint (kg.store.endpoint.Endpoint): refused
+    exactly as locally (:func:`check_query`) before anything is sent; QueryError past the
+    row limit. Failures to reach or understand the endpoint are EndpointError (KgError)."""
+    limits = limits or Limits()
+    form = check_query(text)
+    sent = remote_text(text, base, prefixes)
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        result = Result(form, triples=endpoint.construct(sent))
+        size = len(result.triples)
+    else:
+        answer = endpoint.results(sent)
+        if isinstance(answer, bool):
+            if form != "ASK":
+                raise QueryError("failed", f"{endpoint.where} answered a boolean to {form}")
+            return Result("ASK", boolean=answer)
+        if form == "ASK":
+            raise QueryError("failed", f"{endpoint.where} answered solutions to ASK")
+        rows = [[row.get(v) for v in answer.variables] for row in answer.rows]
+        result = Result("SELECT", variables=answer.variables, rows=rows)
+        size = len(rows)
+    if size > limits.rows:
+        raise QueryError("limit", f"the result has more than {limits.rows} rows; add a "
+                         "LIMIT or narrow the query")
+    return result
 
 
 # -- rendering --------------------------------------------------------------------------------
@@ -210,55 +254,49 @@ def compact(iri: str, prefixes: dict[str, str]) -> str:
     return name or f"<{iri}>"
 
 
-def term_text(term: Any, prefixes: dict[str, str]) -> str:
+def term_text(term: Term | None, prefixes: dict[str, str]) -> str:
     """A term for a table cell: IRIs compacted, literals as their plain value."""
-    import pyoxigraph as ox
-
     if term is None:
         return ""
-    if isinstance(term, ox.NamedNode):
+    if term.kind == "iri":
         return compact(term.value, prefixes)
-    if isinstance(term, ox.BlankNode):
+    if term.kind == "bnode":
         return f"_:{term.value}"
-    if isinstance(term, ox.Literal):
-        return term.value
-    return str(term)
+    return term.value
 
 
-def term_json(term: Any) -> dict[str, str] | None:
+def term_json(term: Term | None) -> dict[str, str] | None:
     """A term in the SPARQL 1.1 Query Results JSON encoding."""
-    import pyoxigraph as ox
-
     if term is None:
         return None
-    if isinstance(term, ox.NamedNode):
+    if term.kind == "iri":
         return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
+    if term.kind == "literal":
         out = {"type": "literal", "value": term.value}
         if term.language:
             out["xml:lang"] = term.language
-        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-            out["datatype"] = term.datatype.value
+        elif term.datatype:
+            out["datatype"] = term.datatype
         return out
-    return {"type": "triple", "value": str(term)}
+    return {"type": term.kind, "value": term.value}
 
 
-def term_csv(term: Any) -> str:
+def term_csv(term: Term | None) -> str:
     """A term as SPARQL CSV writes it: IRIs and literals as bare values."""
-    import pyoxigraph as ox
+    if term is None:
+        return ""
+    if term.kind == "bnode":
+        return f"_:{term.value}"
+    return term.value
+
+
+def term_tsv(term: Term | None) -> str:
+    """A term as SPARQL TSV writes it: in Turtle/N-Triples syntax."""
+    from kg.store.terms import to_oxigraph
 
     if term is None:
         return ""
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    return str(term.value)
-
-
-def term_tsv(term: Any) -> str:
-    """A term as SPARQL TSV writes it: in Turtle/N-Triples syntax."""
-    return "" if term is None else str(term)
+    return term.value if term.kind == "triple" else str(to_oxigraph(term))
 
 
 def _sv(header: list[str], rows: list[list[str]], delimiter: str) -> str:
@@ -314,24 +352,30 @@ def render(result: Result, fmt: str, style: Style, prefixes: dict[str, str]) -> 
     if fmt == "turtle":
         import pyoxigraph as ox
 
+        from kg.store.terms import to_oxigraph
+
+        try:
+            graph = [ox.Triple(*map(to_oxigraph, t)) for t in triples]
+        except ValueError as exc:
+            raise QueryError("format", f"cannot write Turtle: {exc}") from None
         used = {p: ns for p, ns in prefixes.items()
-                if any(str(t).find(f"<{ns}") >= 0 for t in triples)}
-        data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used)
+                if any(str(t).find(f"<{ns}") >= 0 for t in graph)}
+        data = ox.serialize(graph, format=ox.RdfFormat.TURTLE, prefixes=used)
         assert data is not None
         return bytes(data).decode("utf-8")
     header = ["subject", "predicate", "object"]
     if fmt == "json":
         doc = {"head": {"vars": header}, "triples": [
-            {"subject": term_json(t.subject), "predicate": term_json(t.predicate),
-             "object": term_json(t.object)} for t in triples]}
+            {"subject": term_json(s), "predicate": term_json(p), "object": term_json(o)}
+            for s, p, o in triples]}
         return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     if fmt in ("csv", "tsv"):
         conv = term_csv if fmt == "csv" else term_tsv
         return _sv(header if fmt == "csv" else [f"?{h}" for h in header],
-                   [[conv(t.subject), conv(t.predicate), conv(t.object)] for t in triples],
+                   [[conv(s), conv(p), conv(o)] for s, p, o in triples],
                    "," if fmt == "csv" else "\t")
-    rows = [[term_text(t.subject, prefixes), term_text(t.predicate, prefixes),
-             term_text(t.object, prefixes)] for t in triples]
+    rows = [[term_text(s, prefixes), term_text(p, prefixes), term_text(o, prefixes)]
+            for s, p, o in triples]
     lines = table(rows, style, header=header)
     lines.append(style.dim(f"{len(rows)} triple{'s' if len(rows) != 1 else ''}"))
     return "\n".join(lines) + "\n"

@@ -40,6 +40,14 @@ def valid_corpus(corpus_copy: Callable[[str], Path]) -> Path:
     return corpus_copy("valid")
 
 
+@pytest.fixture(scope="module")
+def oxigraph_server() -> Iterator[str]:
+    """A real `oxigraph serve` (in memory) on 127.0.0.1 for the test module: its URL."""
+    from servers import oxigraph
+
+    with oxigraph() as url:
+        yield url
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", default=False,

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import KgError
-from kg.store.terms import Row, Term
+from kg.store.terms import Row, from_oxigraph
 
 if TYPE_CHECKING:
     from kg.model import Corpus
@@ -323,7 +323,8 @@ class LocalStore:
         answer = self._run(query)
         names = [v.value for v in answer.variables]
         try:
-            return [{n: _term(t) for n, t in zip(names, sol, strict=True) if t is not None}
+            return [{n: from_oxigraph(t) for n, t in zip(names, sol, strict=True)
+                     if t is not None}
                     for sol in answer]
         except OSError as exc:
             self._damaged(exc)
@@ -338,19 +339,6 @@ def _shown(root: Path, path: Path) -> str:
         return path.relative_to(root).as_posix()
     except ValueError:
         return str(path)
-
-
-def _term(t: Any) -> Term:
-    import pyoxigraph as ox
-
-    if isinstance(t, ox.NamedNode):
-        return Term("iri", t.value)
-    if isinstance(t, ox.Literal):
-        lang = t.language
-        return Term("literal", t.value, None if lang else t.datatype.value, lang)
-    if isinstance(t, ox.BlankNode):
-        return Term("bnode", t.value)
-    return Term("triple", str(t))
 
 
 def compiled_turtle(root: Path, corpus: Corpus, base: str) -> bytes:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGERS = frozenset(XSD + t for t in (
@@ -57,3 +57,45 @@ class Backend(Protocol):
     def ask(self, query: str) -> bool:
         """The answer to an ASK query."""
         ...
+
+
+# -- pyoxigraph terms <-> Term ------------------------------------------------------------------
+
+XSD_STRING = XSD + "string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def from_oxigraph(term: Any) -> Term:
+    """A pyoxigraph NamedNode, BlankNode, Literal or Triple as a :class:`Term`, encoded as
+    the SPARQL results JSON would encode it (no datatype on plain and language-tagged
+    strings), so that the local store's terms equal an endpoint's."""
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return Term("iri", term.value)
+    if isinstance(term, ox.BlankNode):
+        return Term("bnode", term.value)
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        if term.language or datatype == XSD_STRING:
+            return Term("literal", term.value, None, term.language or None)
+        return Term("literal", term.value, datatype)
+    return Term("triple", str(term))
+
+
+def to_oxigraph(term: Term) -> Any:
+    """The pyoxigraph term for ``term`` (ValueError for a quoted triple, which is kept as
+    text only)."""
+    import pyoxigraph as ox
+
+    if term.kind == "iri":
+        return ox.NamedNode(term.value)
+    if term.kind == "bnode":
+        return ox.BlankNode(term.value)
+    if term.kind == "literal":
+        if term.language:
+            return ox.Literal(term.value, language=term.language)
+        if term.datatype:
+            return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype))
+        return ox.Literal(term.value)
+    raise ValueError(f"a quoted triple ({term.value}) has no pyoxigraph term here")

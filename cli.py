@@ -490,12 +490,23 @@ class AmbiguousInput(NothingFound):
     exit_code = 2
 
 
-def _q_index_at(root: Path | None) -> tuple[Path, Any]:
+def _q_index_at(root: Path | None, endpoint: str | None = None,
+                graph: str | None = None) -> tuple[Path, Any]:
     """The corpus root and its questions (kg.store.questions: the graph store and words
-    index, built when stale); a one-line warning on stderr when the corpus has errors."""
+    index, built when stale; or, with ``endpoint``, the store ``kg push`` wrote to); a
+    one-line warning on stderr when the corpus has errors."""
     from kg.root import resolve_root
-    from kg.store.questions import open_questions
+    from kg.store.questions import open_questions, remote_questions
 
+    if endpoint is not None:
+        base = _endpoint_base(root)
+        remote = _endpoint(endpoint, graph, base, 30.0)
+        try:
+            return Path.cwd(), remote_questions(remote, base, Path.cwd())
+        except KgError as exc:
+            raise FatalError(str(exc)) from None
+    if graph is not None:
+        raise click.UsageError("--graph needs --endpoint")
     try:
         path = resolve_root(_given_root(root))
         ix = open_questions(path)
@@ -511,8 +522,8 @@ def _q_index_at(root: Path | None) -> tuple[Path, Any]:
     return path, ix
 
 
-def _q_index(root: Path | None) -> Any:
-    return _q_index_at(root)[1]
+def _q_index(root: Path | None, endpoint: str | None = None, graph: str | None = None) -> Any:
+    return _q_index_at(root, endpoint, graph)[1]
 
 
 def _q_style() -> Any:
@@ -537,6 +548,17 @@ def _q_emit(data: Any, as_json: bool, render: Any) -> None:
         click.echo(render(data, _q_style()), nl=False)
 
 
+ENDPOINT_OPTION = click.option(
+    "--endpoint", metavar="URL", default=None,
+    help="Ask a SPARQL 1.1 endpoint instead of the local graph: its query URL, or a bare "
+    "Oxigraph server URL (http://host:7878). Credentials only from the environment: "
+    "KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD, or KG_ENDPOINT_TOKEN (docs/scale.md).")
+GRAPH_OPTION = click.option(
+    "--graph", metavar="IRI", default=None,
+    help="The named graph on the endpoint (what `kg push` replaced). Default: <base>graph, "
+    "e.g. https://example.org/kg-bone-ai/graph; 'default' for the store's default graph.")
+
+
 @cli.command()
 @ROOT_OPTION
 @click.argument("claim", nargs=-1)
@@ -552,8 +574,11 @@ def _q_emit(data: Any, as_json: bool, render: Any) -> None:
               help="Without CLAIM: only studies whose key, title, population and findings "
               "hold every word of TEXT.")
 @JSON_OPTION
+@ENDPOINT_OPTION
+@GRAPH_OPTION
 def studies(root: Path | None, claim: tuple[str, ...], limit: int, designs: tuple[str, ...],
-            cited: bool | None, words: str | None, as_json: bool) -> None:
+            cited: bool | None, words: str | None, as_json: bool, endpoint: str | None,
+            graph: str | None) -> None:
     """Which studies support a claim, and which do not; or, without CLAIM, the studies.
 
     CLAIM is a claim id or a few words ("magnesium hip bone density"). Words pick the
@@ -565,7 +590,7 @@ def studies(root: Path | None, claim: tuple[str, ...], limit: int, designs: tupl
     --cited/--uncited, --words). Exit status: 0 answered, 1 no claim (or no study) matches.
     """
     if not claim:
-        _study_list(root, designs, cited, words, as_json)
+        _study_list(_q_index(root, endpoint, graph), designs, cited, words, as_json)
         return
     if designs or cited is not None or words:
         raise click.UsageError("--design, --cited/--uncited and --words list studies; "
@@ -573,7 +598,7 @@ def studies(root: Path | None, claim: tuple[str, ...], limit: int, designs: tupl
     from kg import views
     from kg.lookup import find_claim_id, suggest
 
-    ix = _q_index(root)
+    ix = _q_index(root, endpoint, graph)
     query = " ".join(claim).strip()
     found = find_claim_id(ix, query)
     hits = []
@@ -594,12 +619,11 @@ def studies(root: Path | None, claim: tuple[str, ...], limit: int, designs: tupl
             views.render_studies)
 
 
-def _study_list(root: Path | None, designs: tuple[str, ...], cited: bool | None,
+def _study_list(ix: Any, designs: tuple[str, ...], cited: bool | None,
                 words: str | None, as_json: bool) -> None:
     from kg import views
     from kg.search import filter_studies
 
-    ix = _q_index(root)
     listing = ix.study_listing()
     corpus = ix.corpus_for(studies=[row[0] for row in listing])
     rows = filter_studies(corpus, listing, designs=designs, cited=cited, words=words)
@@ -632,9 +656,12 @@ def _study_list(root: Path | None, designs: tuple[str, ...], cited: bool | None,
               type=click.Choice(["intervention", "exposure", "mechanism", "outcome"]),
               help="Only claims whose subject or object (see --as) has this role (repeatable).")
 @JSON_OPTION
+@ENDPOINT_OPTION
+@GRAPH_OPTION
 def claims(root: Path | None, about: str | None, position: str, study: str | None,
            statuses: tuple[str, ...], ratings: tuple[str, ...], certainties: tuple[str, ...],
-           roles: tuple[str, ...], as_json: bool) -> None:
+           roles: tuple[str, ...], as_json: bool, endpoint: str | None,
+           graph: str | None) -> None:
     """List claims, one a line, filtered by entity, study, status, rating, certainty or role.
 
     Filters combine with AND; repeated --status, --rating, --certainty or --role values
@@ -651,7 +678,7 @@ def claims(root: Path | None, about: str | None, position: str, study: str | Non
                                  param_hint="--about")
     if study is not None and not study.strip():
         raise click.BadParameter("needs a study key", param_hint="--study")
-    ix = _q_index(root)
+    ix = _q_index(root, endpoint, graph)
     try:
         entity = find_entity(ix, about).entity if about is not None else None
         study_key = find_study(ix, study).key if study is not None else None
@@ -701,8 +728,10 @@ def _emit_diagram(diagram: Any, fmt: str, output: Path | None) -> None:
 @FORMAT_DIAGRAM_OPTION
 @OUTPUT_OPTION
 @JSON_OPTION
+@ENDPOINT_OPTION
+@GRAPH_OPTION
 def show(root: Path | None, ident: tuple[str, ...], fmt: str | None, output: Path | None,
-         as_json: bool) -> None:
+         as_json: bool, endpoint: str | None, graph: str | None) -> None:
     """Everything about one entity, claim or study.
 
     ID is a claim id, a study's reference key, or an entity's id, label, synonym or CURIE.
@@ -717,7 +746,7 @@ def show(root: Path | None, ident: tuple[str, ...], fmt: str | None, output: Pat
     from kg.lookup import LookupFailed, find_any
 
     fmt = "json" if as_json else (fmt or "text")
-    ix = _q_index(root)
+    ix = _q_index(root, endpoint, graph)
     try:
         found = find_any(ix, " ".join(ident))
     except LookupFailed as exc:
@@ -782,9 +811,11 @@ def show(root: Path | None, ident: tuple[str, ...], fmt: str | None, output: Pat
 @FORMAT_DIAGRAM_OPTION
 @OUTPUT_OPTION
 @JSON_OPTION
+@ENDPOINT_OPTION
+@GRAPH_OPTION
 def paths(root: Path | None, source: str, target: str, max_hops: int, limit: int,
           via: str | None, include_all: bool, fmt: str | None, output: Path | None,
-          as_json: bool) -> None:
+          as_json: bool, endpoint: str | None, graph: str | None) -> None:
     """Chains of claims from one entity to another, strongest weakest link first.
 
     FROM and TO are entities (id, label, synonym or CURIE; quote labels with spaces).
@@ -800,7 +831,7 @@ def paths(root: Path | None, source: str, target: str, max_hops: int, limit: int
     from kg.paths import chain_data, find_chains, origin_of
 
     fmt = "json" if as_json else (fmt or "text")
-    ix = _q_index(root)
+    ix = _q_index(root, endpoint, graph)
     try:
         a = find_entity(ix, source).entity
         b = find_entity(ix, target).entity
@@ -851,25 +882,16 @@ def paths(root: Path | None, source: str, target: str, max_hops: int, limit: int
 @cli.command()
 @ROOT_OPTION
 @JSON_OPTION
-def stats(root: Path | None, as_json: bool) -> None:
+@ENDPOINT_OPTION
+@GRAPH_OPTION
+def stats(root: Path | None, as_json: bool, endpoint: str | None, graph: str | None) -> None:
     """Counts: entities by role, claims by status and certainty, evidence by stance and
     design, studies."""
     from kg import views
     from kg.stats import graph_stats
 
-    q = _q_index(root)
+    q = _q_index(root, endpoint, graph)
     _q_emit(graph_stats(q.store, q.base), as_json, views.render_stats)
-
-
-ENDPOINT_OPTION = click.option(
-    "--endpoint", metavar="URL", default=None,
-    help="Ask a SPARQL 1.1 endpoint instead of the local graph: its query URL, or a bare "
-    "Oxigraph server URL (http://host:7878). Credentials only from the environment: "
-    "KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD, or KG_ENDPOINT_TOKEN (docs/scale.md).")
-GRAPH_OPTION = click.option(
-    "--graph", metavar="IRI", default=None,
-    help="The named graph on the endpoint (what `kg push` replaced). Default: <base>graph, "
-    "e.g. https://example.org/kg-bone-ai/graph; 'default' for the store's default graph.")
 
 
 def _endpoint_base(root: Path | None, base: str | None = None) -> str:
@@ -1135,6 +1157,13 @@ def push(root: Path | None, base: str | None, endpoint: str, store_url: str | No
             X.write_atomic(out, data, path)
         pushed = P.push(remote, data, result.graph.triples, target, move=move,
                         verify=not no_verify)
+        from kg.store import query as Q
+        from kg.store.local import places_nquads
+
+        places = places_nquads(result.corpus, result.base).replace(
+            b" <urn:kg:places> .\n", b" .\n")
+        P.push(remote, places, places.count(b"\n"), Q.places_graph(target), move=move,
+               verify=not no_verify, content_type="application/n-triples")
     except (KgError, OSError) as exc:
         raise FatalError(str(exc)) from None
     click.echo(f"pushed {_shown(out)} to {P.shown(target)} at {remote.locations.store}: "
@@ -1257,8 +1286,10 @@ def site(root: Path | None, base: str | None, out: Path, max_diagrams: int) -> N
 @click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="Write the report to FILE (atomically) instead of stdout.")
 @FOLLOW_OPTION
+@ENDPOINT_OPTION
+@GRAPH_OPTION
 def audit(root: Path | None, fmt: str, only: tuple[str, ...], output: Path | None,
-          follow_symlinks: bool) -> None:
+          follow_symlinks: bool, endpoint: str | None, graph: str | None) -> None:
     """Audit the article's own claims against their evidence, most serious first.
 
     contradicted: stated as fact, but a study found no effect or the opposite.
@@ -1273,7 +1304,7 @@ def audit(root: Path | None, fmt: str, only: tuple[str, ...], output: Path | Non
     path = _root(root)
     if output is not None:
         _check_output(output, path, follow_symlinks)
-    _path, q = _q_index_at(path)
+    _path, q = _q_index_at(path, endpoint, graph)
     report = A.audit(q.audited(), only)
     if fmt == "text":
         from kg.terminal import UNLIMITED, terminal_width

@@ -85,8 +85,34 @@ def _push(runner: CliRunner, root: Path, *args: str) -> str:
     return result.stderr
 
 
+#: The question commands, asked of any corpus: the same .rq queries run on the endpoint.
+COMMANDS: list[tuple[list[str], bool]] = [
+    (["stats", "--json"], True),
+    (["claims", "--status", "supported", "--json"], True),
+    (["studies", "--json"], True),
+]
+
+
+def _corpus_questions(root: Path) -> list[tuple[list[str], bool]]:
+    """Questions about the corpus's own claims, entities and studies."""
+    if (root / "bench.json").is_file():  # a generated corpus names its own
+        import json
+
+        bench = json.loads((root / "bench.json").read_text())
+        return [(["studies", bench["studies_query"], "--json"], True),
+                (["show", bench["claim"], "--json"], True),
+                (["paths", *bench["paths"], "--json"], True)]
+    return [(["studies", "magnesium hip bone density"], True),
+            (["show", "magnesium-intake-hip-bmd", "--json"], True),
+            (["show", "groenendijk2022magnesium"], True),
+            (["show", "estrogen", "--json"], True),
+            (["claims", "--about", "estrogen", "--as", "object"], True),
+            (["paths", "aromatase-inhibitor", "fracture", "--json"], True),
+            (["audit", "--format", "json"], True)]
+
+
 def _same_answers(runner: CliRunner, root: Path, remote: list[str]) -> None:
-    for args, ordered in QUESTIONS:
+    for args, ordered in [*QUESTIONS, *COMMANDS, *_corpus_questions(root)]:
         local = runner.invoke(cli, ["--root", str(root), *args])
         there = runner.invoke(cli, ["--root", str(root), *args, *remote])
         assert local.exit_code in (0, 1), local.output

@@ -385,7 +385,17 @@ class Endpoint:
         return self._auth.mask(text)
 
     def _dataset(self) -> list[tuple[str, str | None]]:
-        return [("default-graph-uri", self.graph)] if self.graph else []
+        if not self.graph:
+            return []
+        return [("default-graph-uri", self.graph), ("named-graph-uri", self.places)]
+
+    @property
+    def places(self) -> str:
+        """The graph of places ``kg push`` writes beside :attr:`graph` (the shipped queries'
+        ``<urn:kg:places>`` names it here: kg.store.query.select)."""
+        from kg.store.query import places_graph
+
+        return places_graph(self.graph)
 
     # -- SPARQL Protocol ----------------------------------------------------------------------
 

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import KgError
+from kg.store import query as Q
 from kg.store.terms import Row, from_oxigraph
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
 
 STORE_PREFIX = "graph-"
 #: The named graph of places (file positions and file order): in the store, never exported.
-PLACES = "urn:kg:places"
+PLACES = Q.PLACES
 #: Bump when what the store holds changes in a way the kg code snapshot would not catch.
 FORMAT = 1
 

@@ -31,6 +31,9 @@ PLACEHOLDERS: dict[str, str] = {
     "urn:kg:base:entity/": "entity/",
     "urn:kg:base:study/": "study/",
 }
+#: The store's places graph (file positions and order, never exported), as the shipped
+#: queries name it.
+PLACES = "urn:kg:places"
 _VALUES = re.compile(r"VALUES\s+\?(\w+)\s*\{\s*UNDEF\s*\}")
 
 
@@ -38,6 +41,12 @@ _VALUES = re.compile(r"VALUES\s+\?(\w+)\s*\{\s*UNDEF\s*\}")
 def text(name: str) -> str:
     """The text of ``kg/store/queries/<name>.rq`` as shipped."""
     return (resources.files("kg.store.queries") / f"{name}.rq").read_text("utf-8")
+
+
+def places_graph(graph: str | None) -> str:
+    """Where ``kg push`` puts the places graph beside ``graph`` on an endpoint:
+    ``<graph>-places``, or :data:`PLACES` beside the store's default graph."""
+    return f"{graph}-places" if graph else PLACES
 
 
 def names() -> list[str]:
@@ -92,5 +101,11 @@ def bind(query: str, **values: Iterable[str]) -> str:
 
 
 def select(store: Backend, name: str, base: str, **values: Iterable[str]) -> list[Row]:
-    """Run the shipped query ``name`` on ``store`` with ``values`` bound."""
-    return store.select(bind(load(name, base), **values))
+    """Run the shipped query ``name`` on ``store`` with ``values`` bound. A store that keeps
+    the places graph under another name (an endpoint ``kg push`` wrote to: its
+    ``places``) gets the query with ``<urn:kg:places>`` renamed."""
+    text = bind(load(name, base), **values)
+    places = getattr(store, "places", PLACES)
+    if places != PLACES:
+        text = text.replace(f"<{PLACES}>", iri(places))
+    return store.select(text)

@@ -130,7 +130,8 @@ class Questions:
         """(key, listed in the article's references, claims it bears on, claims the
         article cites it for) of every study, in file order."""
         return [(r["key"].value, "listed" in r and r["listed"].value == "true",
-                 int(r["claims"].value), int(r["cited_for"].value))
+                 int(r["claims"].value) if "claims" in r else 0,
+                 int(r["cited_for"].value) if "cited_for" in r else 0)
                 for r in Q.select(self.store, "study-list", self.base)]
 
     def links_from(self, subjects: Iterable[str],
@@ -341,3 +342,10 @@ def _prune_words(folder: Path, keep: Path) -> None:
     keep_names = {keep.name, keep.name + ".sum"}
     prune(folder, lambda name: not name.startswith(("words-", ".words-"))
           or name in keep_names)
+
+
+def remote_questions(store: Backend, base: str, root: Path) -> Questions:
+    """The questions of a corpus ``kg push`` wrote to an endpoint (``store``): the same
+    queries, on the endpoint; the words index is made from the endpoint's graph, in
+    memory, for each command."""
+    return Questions(root, base, store, Words.in_memory(store, base))

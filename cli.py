@@ -986,6 +986,10 @@ def sparql(root: Path | None, query: str, fmt: str, as_json: bool, timeout: floa
 
         base = ix.base
         store = ix.store.store
+        if ix.key is not None and Q.names_graphs(text):
+            from kg.store.local import dataset_store
+
+            store = dataset_store(_path, ix.key, base).store  # with the nanopublications
         pfx = prefixes(base)
         text = rebase(text, base)
         out, empty = Q.run_limited(store, text, base, pfx, "json" if as_json else fmt,

@@ -119,6 +119,15 @@ def nesting(code: str) -> int:
     return deepest
 
 
+_NAMED = re.compile(r"\b(GRAPH|FROM\s+NAMED)\b", re.IGNORECASE)
+
+
+def names_graphs(text: str) -> bool:
+    """Whether the query (outside comments and strings) names graphs (``GRAPH``, ``FROM
+    NAMED``): then it runs on the store that also holds the nanopublications."""
+    return bool(_NAMED.search(query_code(text)))
+
+
 def check_query(text: str) -> str:
     """The query form; QueryError for an update, text that is no query at all, a SERVICE
     call (kg never makes network requests) or nesting deeper than MAX_NESTING."""

@@ -419,3 +419,24 @@ def test_every_shipped_query_is_documented() -> None:
 
     text = (REPO / "docs" / "queries.md").read_text(encoding="utf-8")
     assert names() and [n for n in names() if f"`{n}.rq`" not in text] == []
+
+
+def test_kg_sparql_asks_the_nanopublications_by_graph(valid_corpus: Path) -> None:
+    """A query that names graphs runs on the store with the nanopublications: one
+    assertion graph per claim; the questions' store holds no nanopublication."""
+    import json
+
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    q = ("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+         "FILTER(STRENDS(STR(?g), '#assertion')) }")
+    result = CliRunner().invoke(cli, ["sparql", q, "--format", "json",
+                                      "--root", str(valid_corpus)])
+    assert result.exit_code == 0, result.output
+    [row] = json.loads(result.stdout)["results"]["bindings"]
+    assert row["n"]["value"] == "6"
+    plain = open_questions(valid_corpus)
+    assert plain.store.select("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+                              "FILTER(STRENDS(STR(?g), '#assertion')) } LIMIT 1") == []

@@ -9,9 +9,11 @@ the base IRI, so an unchanged corpus is loaded once.
 What it holds:
 
 - the default graph: the compiled graph, exactly as ``build/graph.ttl``;
-- one named graph per nanopublication graph (head, assertion, provenance, publication
-  info; ``kg export --format trig``), so ``kg sparql`` can ask which nanopublication says
-  what with ``GRAPH ?g { ... }``;
+- (in a second store, ``graph-<key>-nanopubs.oxigraph``, made the first time ``kg sparql``
+  is asked a query that names graphs) one named graph per nanopublication graph (head,
+  assertion, provenance, publication info; ``kg export --format trig``), so ``kg sparql``
+  can ask which nanopublication says what with ``GRAPH ?g { ... }``; the questions never
+  need them, and they double the store;
 - the named graph :data:`PLACES` (never exported): where each claim, entity and study is
   written (``kgv:definedAt "claims/x.yaml:12:5"``; a reference's BibTeX entry:
   ``kgv:entryDefinedAt``) and its position in file order (``kgv:fileOrder``), which is
@@ -112,36 +114,45 @@ def _escape(text: str) -> str:
 # -- building ----------------------------------------------------------------------------------
 
 
-def write_store(root: Path, key: str, corpus: Corpus, turtle: bytes, base: str) -> Path | None:
-    """Build the store of ``key`` from the compiled graph ``turtle`` (and the corpus's
-    nanopublications and places), unless it is already there: its path, or None when the
-    cache folder cannot be written. Stores of other keys are removed."""
+#: The suffix of the store that also holds the nanopublications' named graphs.
+NANOPUBS = "-nanopubs"
+
+
+def write_store(root: Path, key: str, corpus: Corpus, turtle: bytes, base: str,
+                nanopubs: bool = False) -> Path | None:
+    """Build the store of ``key`` from the compiled graph ``turtle`` and the corpus's places
+    (``nanopubs``: and its nanopublications' named graphs, in a store of its own), unless
+    it is already there: its path, or None when the cache folder cannot be written. Stores
+    of other keys are removed."""
     from kg.cache import cache_dir
 
     folder = cache_dir(root)
     if folder is None:
         return None
-    path = store_path(root, key)
+    path = store_path(root, key + (NANOPUBS if nanopubs else ""))
     with _Lock(folder):
         if _verified(path):
             return path
-        if not _build(path, corpus, turtle, base):
+        if not _build(path, corpus, turtle, base, nanopubs):
             return None
+        _prune(folder, f"{STORE_PREFIX}{key}")
     return path
 
 
-def load_into(store: Any, corpus: Corpus, turtle: bytes, base: str) -> None:
-    """Bulk-load the graph, the nanopublications and the places into ``store``."""
+def load_into(store: Any, corpus: Corpus, turtle: bytes, base: str,
+              nanopubs: bool = False) -> None:
+    """Bulk-load the graph and the places (and the nanopublications) into ``store``."""
     import pyoxigraph as ox
 
-    from kg.compiler import nanopubs_text
-
     store.bulk_load(turtle, format=ox.RdfFormat.TURTLE)
-    store.bulk_load(nanopubs_text(corpus, base), format=ox.RdfFormat.TRIG)
+    if nanopubs:
+        from kg.compiler import nanopubs_text
+
+        store.bulk_load(nanopubs_text(corpus, base), format=ox.RdfFormat.TRIG)
     store.bulk_load(places_nquads(corpus, base), format=ox.RdfFormat.N_QUADS)
 
 
-def _build(path: Path, corpus: Corpus, turtle: bytes, base: str) -> bool:
+def _build(path: Path, corpus: Corpus, turtle: bytes, base: str, nanopubs: bool) -> bool:
     """Build the store at ``path`` (under the lock) and record its manifest."""
     import shutil
     import tempfile
@@ -157,7 +168,7 @@ def _build(path: Path, corpus: Corpus, turtle: bytes, base: str) -> bool:
         return False
     try:
         store = ox.Store(str(tmp))
-        load_into(store, corpus, turtle, base)
+        load_into(store, corpus, turtle, base, nanopubs)
         store.flush()
         store.optimize()
         del store  # closes the database before the folder gets its final name
@@ -168,14 +179,12 @@ def _build(path: Path, corpus: Corpus, turtle: bytes, base: str) -> bool:
         shutil.rmtree(tmp, ignore_errors=True)
         return False
     files = _store_files(path)
-    if files is None or not write_entry(_sum_path(path), code_fingerprint(), files):
-        return False
-    _prune(folder, path)
-    return True
+    return files is not None and write_entry(_sum_path(path), code_fingerprint(), files)
 
 
-def _prune(folder: Path, keep: Path) -> None:
-    """Remove stores of other corpus versions, their manifests and stale leftovers."""
+def _prune(folder: Path, keep: str) -> None:
+    """Remove stores of other corpus versions (those not named ``keep``...), their
+    manifests and stale leftovers."""
     import time
 
     try:
@@ -184,7 +193,7 @@ def _prune(folder: Path, keep: Path) -> None:
         return
     for old in entries:
         name = old.name
-        if name in (keep.name, _sum_path(keep).name):
+        if name.startswith(keep):
             continue
         stale = False
         if name.startswith(f".{STORE_PREFIX}"):
@@ -282,11 +291,11 @@ class LocalStore:
         self.path = path
 
     @classmethod
-    def open(cls, root: Path, key: str, base: str) -> LocalStore | None:
+    def open(cls, root: Path, key: str, base: str, nanopubs: bool = False) -> LocalStore | None:
         """The verified store of ``key``, or None when it is missing or damaged."""
         import pyoxigraph as ox
 
-        path = store_path(root, key)
+        path = store_path(root, key + (NANOPUBS if nanopubs else ""))
         if not _verified(path):
             return None
         try:
@@ -353,3 +362,26 @@ def compiled_turtle(root: Path, corpus: Corpus, base: str) -> bytes:
             f"cannot compile the graph ({type(exc).__name__}: {exc}); "
             "run `kg validate` and fix the errors") from None
 
+
+
+def dataset_store(root: Path, corpus_key: str, base: str) -> LocalStore:
+    """The store that also holds the nanopublications' named graphs (for a ``kg sparql``
+    query that names graphs): opened, or built now from the corpus (validated and compiled
+    through the caches)."""
+    key = store_key(corpus_key, base)
+    opened = LocalStore.open(root, key, base, nanopubs=True)
+    if opened is not None:
+        return opened
+    from kg.compiler import build
+
+    result = build(root, base, cache=True)
+    turtle = compiled_turtle(root, result.corpus, base)
+    if write_store(root, key, result.corpus, turtle, base, nanopubs=True) is not None:
+        opened = LocalStore.open(root, key, base, nanopubs=True)
+        if opened is not None:
+            return opened
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    load_into(store, result.corpus, turtle, base, nanopubs=True)
+    return LocalStore(store, "memory", base)

@@ -46,6 +46,8 @@ class Questions:
         self.words = words
         #: how many errors `kg validate` finds in the corpus (answers may be incomplete)
         self.errors = errors
+        #: the corpus's content key (kg.cache.content_key), when the store is local
+        self.key: str | None = None
         from kg.namespaces import vocab_ns
 
         self.kgv = vocab_ns(base)
@@ -250,7 +252,9 @@ def _open(root: Path, key: str, base: str, errors: int) -> Questions | None:
     words = Words.open(words_path(folder, skey)) if _words_verified(folder, skey) else None
     if words is None:
         return None
-    return Questions(root, base, store, words, errors)
+    q = Questions(root, base, store, words, errors)
+    q.key = key
+    return q
 
 
 def _build(root: Path, base: str, snap: dict[str, Any]) -> Questions:
@@ -298,7 +302,11 @@ def record(root: Path, corpus: Corpus, turtle: bytes, base: str, snap: dict[str,
     _write_manifest(root, {"key": key, "base": base, "errors": errors,
                            "snapshot": snapshot_text(snap, record=True)})
     words = Words.open(wpath)
-    return Questions(root, base, store, words, errors) if words is not None else None
+    if words is None:
+        return None
+    q = Questions(root, base, store, words, errors)
+    q.key = key
+    return q
 
 
 def _write_manifest(root: Path, man: dict[str, Any]) -> None:

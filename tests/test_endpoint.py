@@ -68,7 +68,8 @@ def test_select_posts_the_query_and_parses_every_term_kind(rec: Recorder) -> Non
     ]
     [seen] = rec.seen
     assert seen.method == "POST"
-    assert seen.path == "/query?default-graph-uri=http%3A%2F%2Fx%2Fgraph"
+    assert seen.path == ("/query?default-graph-uri=http%3A%2F%2Fx%2Fgraph"
+                         "&named-graph-uri=http%3A%2F%2Fx%2Fgraph-places")  # and its places
     assert seen.headers["Content-Type"] == "application/sparql-query"
     assert seen.headers["Accept"] == "application/sparql-results+json"
     assert seen.body == b"SELECT * WHERE { ?s ?p ?o }"

@@ -188,7 +188,7 @@ def main() -> None:
     for r in rows:
         print(f"| {r['module']} | {r['killed']} / {r['total']} | {r['score']}% "
               f"| {r['seconds']} s |")
-    print(f"\ntotal time: {sum(int(r['seconds']) for r in rows)} s")  # type: ignore[call-overload]
+    print(f"\ntotal time: {sum(int(str(r['seconds'])) for r in rows)} s")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2) + "\n", "utf-8")
 

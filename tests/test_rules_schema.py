@@ -541,3 +541,54 @@ def test_article_outline_rules() -> None:
                      "add it; docs/format.md lists the required fields")]
     art, rows = load("article", ARTICLE.replace("  title: T\n", ""))
     assert art is None and rows[0][3] == "the article lacks required field 'title'"
+
+
+def test_entity_diagnostics_name_the_entity() -> None:
+    text = ("entities:\n  - x\n  - {id: Bad_Id, label: '', role: outcom, kind: disease,"
+            " xrefs: y, synonyms: z, description: [d]}\n  - {label: L, role: outcome,"
+            " kind: disease}\n  - {id: e, label: E, role: outcome, kind: disease}\n")
+    ents, rows = load("entities", text)
+    assert rows == [
+        (2, 5, "KG102", "entity 1 must be a mapping, not a string", None),
+        (3, 10, "KG105", "id 'Bad_Id' is not kebab-case", "rename it, for example to 'bad-id'"),
+        (3, 25, "KG106", "'label' of entity 'Bad_Id' is empty", None),
+        (3, 35, "KG103", "unknown role 'outcom' in entity 'Bad_Id'", "did you mean 'outcome'?"),
+        (3, 65, "KG102", "'xrefs' of entity 'Bad_Id' must be a list, not a string", None),
+        (3, 78, "KG102", "'synonyms' of entity 'Bad_Id' must be a list, not a string", None),
+        (3, 94, "KG102", "'description' of entity 'Bad_Id' must be a string, not a list", None),
+        (4, 5, "KG101", "entity 3 lacks required field 'id'",
+         "add it; docs/format.md lists the required fields"),
+    ]
+    assert [e.id for e in ents] == ["e"]
+    assert (ents[0].span.line, ents[0].span.column) == (5, 6)
+
+
+def test_article_diagnostics_name_their_place() -> None:
+    _, rows = load("article", "article: [x]\n")
+    assert rows == [(1, 10, "KG102", "'article' must be a mapping, not a list", None)]
+    text = ("article:\n  title: [T]\n  references: k\n  sections:\n"
+            "    - {id: S, title: [x], paragraphs: []}\n"
+            "    - {id: s, title: S, paragraphs: [{n: 1, kind: prosey, incipit: ''}]}\n"
+            "    - {id: t, title: T, paragraphs: [{n: 1}, {n: 1, kind: prose, incipit: a},"
+            " {n: 2, kind: prose, incipit: b}]}\n")
+    art, rows = load("article", text)
+    assert rows == [
+        (2, 10, "KG102", "'title' of the article must be a string, not a list", None),
+        (3, 15, "KG102", "'references' of the article must be a list, not a string", None),
+        (5, 12, "KG105", "id 'S' is not kebab-case", "rename it, for example to 's'"),
+        (5, 22, "KG102", "'title' of section 'S' must be a string, not a list", None),
+        (6, 51, "KG103", "unknown kind 'prosey' in a paragraph of section 's'",
+         "did you mean 'prose'?"),
+        (6, 68, "KG106", "'incipit' of a paragraph of section 's' is empty", None),
+        (7, 38, "KG101", "a paragraph of section 't' lacks required field 'kind'",
+         "add it; docs/format.md lists the required fields"),
+        (7, 38, "KG101", "a paragraph of section 't' lacks required field 'incipit'",
+         "add it; docs/format.md lists the required fields"),
+    ]
+    assert art is None
+    # later sections and paragraphs are still read after a broken one
+    art, rows = load("article", ARTICLE.replace("    - id: s\n", "    - id: S\n      x: 1\n")
+                     + "    - id: u\n      title: U\n      paragraphs:\n"
+                     "        - {n: 1, kind: prose, incipit: One}\n")
+    assert [(p.section, p.n) for p in art.paragraphs] == [("u", 1)]
+    assert art.section_titles == {"u": "U"}

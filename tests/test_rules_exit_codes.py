@@ -5,6 +5,7 @@ internal error; and the summary line and its mark, which follow the same rule.""
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -167,3 +168,22 @@ def test_wants_json() -> None:
     assert not cli_module.wants_json(["validate", "--format", "text"])
     assert not cli_module.wants_json(["validate", "--format"])
     assert not cli_module.wants_json(["show", "--", "--json"])
+
+
+# -- the question commands' documented statuses (docs/cli.md, "Errors") ------------------------
+
+QUESTIONS = Path(__file__).parent / "corpora" / "questions"
+
+
+def test_ambiguous_input_exits_2_and_nothing_found_exits_1(tmp_path: Path) -> None:
+    root = tmp_path / "questions"
+    shutil.copytree(QUESTIONS, root)
+    runner = CliRunner()
+    result = runner.invoke(cli, ["show", "PA", "--root", str(root), "--json"])
+    assert result.exit_code == 2, result.output
+    error = json.loads(result.stdout)["error"]
+    assert (error["kind"], error["exit_code"]) == ("ambiguous", 2)
+    result = runner.invoke(cli, ["show", "zzzzqqqq", "--root", str(root), "--json"])
+    assert result.exit_code == 1, result.output
+    error = json.loads(result.stdout)["error"]
+    assert (error["kind"], error["exit_code"]) == ("not_found", 1)

@@ -413,3 +413,42 @@ def test_source_paragraphs_must_be_in_the_outline(tmp_path: Path) -> None:
     assert [r[3] for r in rows(integrity.check, c)] == ["KG207"]
     c = full(tmp_path, entities=ents, claims=[claim()])
     assert rows(integrity.check, c) == []
+
+
+def test_a_doi_problem_without_a_field_position_sits_on_the_entry() -> None:
+    r = Reference("k", "article", {"author": "A", "title": "T", "journal": "J", "year": "1",
+                                   "doi": "x", "pmid": "0", "pmcid": "1"},
+                  Span("references.bib", 7, 1))
+    assert [(d.line, d.column, d.code) for d in bibliography.check(
+        corpus(refs=[r], studies_=used("k")))] == [(7, 1, "KG303"), (7, 1, "KG304"),
+                                                   (7, 1, "KG305")]
+
+
+def test_a_registered_prefix_without_a_uri_prefix_expands_to_nothing() -> None:
+    assert identifiers.registry()["prefixes"]["ac.variant"][2] is None
+    assert identifiers.expand("ac.variant:123") is None
+
+
+# -- consistency: the hints (what each code tells the curator to do) --------------------------
+
+
+def test_consistency_hints(valid_corpus: Path) -> None:
+    from kg.validator import validate
+
+    (valid_corpus / "claims" / "extra.yaml").write_text(
+        "claims:\n"
+        "  - id: drug-d-raises-hormone-x\n"
+        "    statement: Drug D raises hormone X.\n"
+        "    subject: drug-d\n    predicate: increases\n    object: hormone-x\n"
+        "    certainty: asserted\n    source: {section: basics, paragraph: 1}\n",
+        encoding="utf-8")
+    entities = valid_corpus / "claims" / "entities.yaml"
+    entities.write_text(entities.read_text(encoding="utf-8")
+                        + "  - {id: lonely, label: lonely, role: outcome, kind: process}\n",
+                        encoding="utf-8")
+    _, diags = validate(valid_corpus)
+    hints = {d.code: d.hint for d in diags if d.code.startswith("KG6")}
+    assert hints["KG601"] is not None and hints["KG601"].startswith(
+        "correct one of them, qualify them (population, context, dose, duration), set "
+        "superseded_by on the older one, or add `acknowledges: [{claim: ")
+    assert hints["KG605"] == "use it as the subject or object of a claim, or delete it"

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -187,3 +188,53 @@ def test_ambiguous_input_exits_2_and_nothing_found_exits_1(tmp_path: Path) -> No
     assert result.exit_code == 1, result.output
     error = json.loads(result.stdout)["error"]
     assert (error["kind"], error["exit_code"]) == ("not_found", 1)
+
+
+# -- the command group's own handling (KgGroup.main) -------------------------------------------
+
+
+def test_a_kg_error_raised_before_a_command_handles_it_exits_2(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    def no_corpus(root: object) -> Path:
+        raise KgError("no corpus here")
+
+    monkeypatch.setattr(cli_module, "_root", no_corpus)
+    code, out, err = run_main(monkeypatch, capsys, ["validate", "--format", "json"])
+    assert code == 2
+    assert json.loads(out) == {"error": {"kind": "fatal", "message": "no corpus here",
+                                         "exit_code": 2}}
+    assert err == "kg: error: no corpus here\n"
+
+
+def test_an_abort_exits_1(monkeypatch: pytest.MonkeyPatch,
+                          capsys: pytest.CaptureFixture[str]) -> None:
+    def abort(root: object) -> Path:
+        raise click.Abort()
+
+    monkeypatch.setattr(cli_module, "_root", abort)
+    assert run_main(monkeypatch, capsys, ["validate"]) == (1, "", "Aborted!\n")
+
+
+def test_a_command_that_returns_a_number_exits_with_it(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    @click.command("zz-returns")
+    def returns() -> int:
+        return 5
+
+    @click.command("zz-returns-none")
+    def returns_none() -> None:
+        return None
+
+    monkeypatch.setitem(cli.commands, "zz-returns", returns)
+    monkeypatch.setitem(cli.commands, "zz-returns-none", returns_none)
+    assert run_main(monkeypatch, capsys, ["zz-returns"])[0] == 5
+    assert run_main(monkeypatch, capsys, ["zz-returns-none"])[0] == 0
+
+
+def test_the_program_name_reaches_usage(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["validate", "--zzzz"], prog_name="kgx")
+    assert exit_.value.code == 2
+    assert "Usage: kgx validate" in capsys.readouterr().err
+    assert cli.main(["validate", "--help"], prog_name="kgy", standalone_mode=False) == 0
+    assert "Usage: kgy validate" in capsys.readouterr().out

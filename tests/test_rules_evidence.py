@@ -12,7 +12,7 @@ import pytest
 
 from kg import evidence as E
 from kg import vocabulary as V
-from kg.evidence import Assessment, assess, cite_state, citation_state, imprecision, start
+from kg.evidence import Assessment, assess, citation_state, cite_state, imprecision, start
 from kg.model import Claim, Evidence, Pooled, SourceLocator, Span, Statistic, Study
 
 SPAN = Span("claims/x.yaml", 1, 1)

@@ -592,3 +592,121 @@ def test_article_diagnostics_name_their_place() -> None:
                      "        - {n: 1, kind: prose, incipit: One}\n")
     assert [(p.section, p.n) for p in art.paragraphs] == [("u", 1)]
     assert art.section_titles == {"u": "U"}
+
+
+# -- every field's diagnostic names its record -------------------------------------------------
+
+CLAIM_TEXT = ("statement", "subject", "object", "population", "context", "dose", "duration",
+              "superseded_by", "notes")
+
+
+@pytest.mark.parametrize("field", CLAIM_TEXT)
+def test_a_claim_text_field_of_the_wrong_type(field: str) -> None:
+    text = CLAIM.replace(f"    {field}: ", f"    {field}_old: ") + f"    {field}: [x]\n"
+    text = "\n".join(line for line in text.splitlines() if "_old:" not in line) + "\n"
+    _, rows = load("claims", text)
+    assert (rows[0][2], rows[0][3]) == (
+        "KG102", f"'{field}' of claim 'a-b' must be a string, not a list")
+
+
+@pytest.mark.parametrize(("field", "what"), [
+    ("study", "evidence 1 of claim 'a-b'"), ("finding", "evidence 1 of claim 'a-b'"),
+    ("locator", "evidence 1 of claim 'a-b'"), ("indirect", "evidence 1 of claim 'a-b'"),
+])
+def test_an_evidence_field_of_the_wrong_type(field: str, what: str) -> None:
+    fields = {"study": "s1", "stance": "supports", "finding": "f", field: "[x]"}
+    body = ", ".join(f"{k}: {v}" for k, v in fields.items())
+    _, rows = load("claims", CLAIM + f"    evidence:\n      - {{{body}}}\n")
+    assert (rows[0][2], rows[0][3]) == ("KG102", f"'{field}' of {what} must be a string, "
+                                                 "not a list")
+
+
+def test_an_unknown_stance_names_its_line() -> None:
+    _, rows = load("claims", CLAIM + "    evidence:\n"
+                   "      - {study: s1, stance: support, finding: f}\n")
+    assert rows == [(10, 29, "KG103", "unknown stance 'support' in evidence 1 of claim 'a-b'",
+                     "did you mean 'supports'?")]
+
+
+@pytest.mark.parametrize("field", ["section", "row", "column", "item"])
+def test_a_source_field_of_the_wrong_type(field: str) -> None:
+    source = {"section": "s", "paragraph": "1", field: "[x]"}
+    body = ", ".join(f"{k}: {v}" for k, v in source.items())
+    _, rows = load("claims", CLAIM.replace("{section: s, paragraph: 1}", f"{{{body}}}"))
+    assert (rows[0][2], rows[0][3]) == (
+        "KG102", f"'{field}' of the source of claim 'a-b' must be a string, not a list")
+
+
+def test_a_source_keeps_row_column_and_item() -> None:
+    claims, rows = load("claims", CLAIM.replace(
+        "{section: s, paragraph: 1}", "{section: s, paragraph: 2, row: r, column: c, item: i}"))
+    assert rows == [] and claims[0].source == SourceLocator("s", 2, "r", "c", "i")
+
+
+def test_a_source_that_is_not_a_mapping() -> None:
+    _, rows = load("claims", CLAIM.replace("{section: s, paragraph: 1}", "s 1"))
+    assert rows == [(8, 13, "KG102", "'source' of claim 'a-b' must be a mapping, not a string",
+                     None)]
+
+
+@pytest.mark.parametrize("field", ["comparison", "unit"])
+def test_a_statistic_field_of_the_wrong_type(field: str) -> None:
+    fields = "unit: [x]" if field == "unit" else ""
+    text = (CLAIM + "    evidence:\n" + EVIDENCE % fields).replace(
+        "comparison: x", "comparison: [x]" if field == "comparison" else "comparison: x")
+    _, rows = load("claims", text)
+    assert (rows[0][2], rows[0][3]) == (
+        "KG102", f"'{field}' of statistic 1 of evidence 1 of claim 'a-b' must be a string, "
+                 "not a list")
+
+
+def test_a_statistic_without_a_measure_is_dropped() -> None:
+    text = CLAIM + ("    evidence:\n      - {study: s1, stance: supports, finding: f,"
+                    " statistics: [{comparison: x}, {measure: HR, comparison: y}]}\n")
+    claims, rows = load("claims", text)
+    assert [r[2] for r in rows] == ["KG101"]
+    assert [s.comparison for s in claims[0].evidence[0].statistics] == ["y"]
+    claims, rows = load("claims", text.replace("{comparison: x}", "{measure: HR}"))
+    assert [s.comparison for s in claims[0].evidence[0].statistics] == ["y"]
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    ("    citation_issues:\n      - {field: year, cited: [x], actual: '2020'}\n",
+     "'cited' of citation issue of study 's1' must be a string, not a list"),
+    ("    citation_issues:\n      - {field: year, cited: '1', actual: '2', note: [x]}\n",
+     "'note' of citation issue of study 's1' must be a string, not a list"),
+    ("    citation_issues:\n      - {field: yaer, cited: '1', actual: '2'}\n",
+     "unknown field 'yaer' in citation issue of study 's1'"),
+    ("    errata:\n      - {note: [x]}\n",
+     "'note' of erratum of study 's1' must be a string, not a list"),
+    ("    errata:\n      - {note: n, doi: [x]}\n",
+     "'doi' of erratum of study 's1' must be a string, not a list"),
+    ("    pooled: [rct]\n", "'pooled' of study 's1' must be a mapping, not a list"),
+    ("    population2: x\n", "unknown field 'population2' in study 's1'"),
+    ("    verified: [x]\n", "'verified' of study 's1' must be a string, not a list"),
+    ("    registration: [x]\n", "'registration' of study 's1' must be a string, not a list"),
+    ("    notes: [x]\n", "'notes' of study 's1' must be a string, not a list"),
+    ("    duration: [x]\n", "'duration' of study 's1' must be a string, not a list"),
+])
+def test_study_diagnostics_name_their_place(extra: str, message: str) -> None:
+    design = "meta-analysis" if "pooled" in extra else "rct"
+    _, rows = study(design, extra)
+    assert rows[0][3] == message
+
+
+def test_later_studies_are_read_after_a_broken_one() -> None:
+    studies, rows = load("studies", "studies:\n  s0: x\n" + STUDY.format(design="rct")[9:])
+    assert rows == [(2, 7, "KG102", "study 's0' must be a mapping, not a string", None)]
+    assert [s.key for s in studies] == ["s1"]
+
+
+def test_a_paragraph_with_an_unknown_kind_is_left_out() -> None:
+    art, rows = load("article", ARTICLE.replace("kind: list", "kind: lst"))
+    assert [r[2] for r in rows] == ["KG103"]
+    assert [p.n for p in art.paragraphs] == [1]
+
+
+def test_the_articles_references_keep_their_positions() -> None:
+    art, _ = load("article", ARTICLE.replace("[k1]", "[k1, k2]"))
+    assert art.references == ("k1", "k2")
+    assert [(s.line, s.column) for s in art.reference_spans] == [(3, 16), (3, 20)]

@@ -56,6 +56,7 @@ def test_a_lone_surrogate_is_refused(c: str) -> None:
     ("abc", "abc"), ("a-b.c", "a-b.c"), ("1", "1"), ("", ""), ("a:b", "a:b"),
     ("-a", "\\-a"), ("a.", "a\\."), (".a", "\\.a"), ("a~b", "a\\~b"), ("a/b", "a\\/b"),
     ("a b", None), ("a\"b", None), ("é", None), ("a..b", "a..b"), ("a-", "a-"),
+    ("a.b~", "a.b\\~"), ("-.a~", "\\-.a\\~"),
 ])
 def test_local_names(local: str, text: str | None) -> None:
     assert T._escape_local(local) == text

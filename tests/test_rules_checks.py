@@ -452,3 +452,33 @@ def test_consistency_hints(valid_corpus: Path) -> None:
         "correct one of them, qualify them (population, context, dose, duration), set "
         "superseded_by on the older one, or add `acknowledges: [{claim: ")
     assert hints["KG605"] == "use it as the subject or object of a claim, or delete it"
+
+
+def test_two_distinct_dois_are_no_duplicate() -> None:
+    c = corpus(refs=[ref("k1", doi="10.1234/a"), ref("k2", line=20, doi="10.1234/b")],
+               studies_=used("k1", "k2"))
+    assert rows(bibliography.check, c) == []
+
+
+def test_a_missing_field_position_falls_back_to_the_claim(tmp_path: Path) -> None:
+    paras = (Paragraph("s", 1, "prose", "x", sp(5)),)
+    c = full(tmp_path, entities=[entity("a"), entity("b")],
+             article=Article("T", (), paras, sp(1)),
+             claims=[Claim("a-b", "S.", "a", "increases", "b", "asserted",
+                           SourceLocator("s", 9), sp(2, 9), superseded_by="zz-top")])
+    assert [(r[1], r[2], r[3]) for r in rows(integrity.check, c)] == [
+        (2, 9, "KG206"), (2, 9, "KG207")]
+
+
+def test_a_four_link_chain_of_increases_contradicts_a_decrease() -> None:
+    from kg.checks import consistency
+
+    ents = [entity(e, "mechanism") for e in "abcde"]
+    # the stated claim comes first, so the search meets it (and skips it) first
+    claims = [claim("a-e", "a", "decreases", "e")] + [
+        claim(f"{x}-{y}", x, "increases", y) for x, y in ("ab", "bc", "cd", "de")]
+    found = [d for d in consistency.check(corpus(entities=ents, claims=claims))
+             if d.code == "KG602"]
+    assert [(d.line, d.column) for d in found] == [(5, 16)]
+    assert found[0].message.startswith("claim 'a-e' says a decreases e (net -), but the "
+                                       "causal chain a -> b -> c -> d -> e")

@@ -38,6 +38,36 @@ def test_a_duplicate_key_names_both_lines() -> None:
     _, found = rows("a: 1\nb:\n  c: 1\n  d: 2\n  c: 3\n")
     assert found == [(5, 3, "KG006", "duplicate key 'c' (first at line 3)",
                       "delete one of the two keys")]
+    # the first key's line, not its column
+    _, found = rows("a:\n  c: 1\n  c: 2\n")
+    assert found == [(3, 3, "KG006", "duplicate key 'c' (first at line 2)",
+                      "delete one of the two keys")]
+
+
+def test_refused_input_and_its_position() -> None:
+    assert rows("a: 1\nb: x\x07y\n")[1] == [
+        (2, 5, "KG002", "YAML syntax: control characters are not allowed", None)]
+    assert rows("a: !!int x\n")[1] == [
+        (1, 4, "KG002", "YAML syntax: 'x' cannot be read as !!int",
+         "remove the tag, or write a value of that type")]
+    assert rows("a: !!int " + "9" * 5 + "x" * 50 + "\n")[1][0][3] == (
+        "YAML syntax: '99999" + "x" * 35 + "...' cannot be read as !!int")
+    assert rows("a: 2001-13-45\n")[1][0][3] == (
+        "YAML syntax: '2001-13-45' cannot be read as !!timestamp")
+    assert rows("a: &a [*a]\n")[1] == [
+        (1, 4, "KG004", "an anchor refers to itself",
+         "write values out instead of referring to anchors")]
+    assert rows("a: " + "[" * 3000 + "]" * 3000 + "\n")[1][0][2:4] == (
+        "KG002", "YAML syntax: exceeded maximum nesting depth")
+
+
+def test_an_aliased_string_counts_each_time_it_is_used() -> None:
+    big = "s: &s '" + "x" * (1024 * 1024) + "'\nl: [" + ", ".join(["*s"] * 65) + "]\n"
+    assert rows(big)[1] == [
+        (1, 4, "KG004", "anchors expand the text past the size limit",
+         "write values out instead of referring to anchors")]
+    ok = "s: &s '" + "x" * (1024 * 1024) + "'\nl: [" + ", ".join(["*s"] * 62) + "]\n"
+    assert rows(ok)[1] == []
 
 
 def test_the_alias_limit_is_ten_thousand_hits() -> None:
@@ -55,7 +85,8 @@ def test_the_size_limits() -> None:
     assert Y.MAX_EXPANDED_NODES == 1_000_000
     assert Y.MAX_EXPANDED_CHARS == 4 * Y.MAX_BYTES
     _, diags = load_yaml(b"#" * (Y.MAX_BYTES + 1), "claims/x.yaml")
-    assert [(d.code, d.message) for d in diags] == [
-        ("KG005", "file is 16.0 MiB; the limit is 16 MiB")]
+    assert [(d.line, d.column, d.code, d.message, d.hint) for d in diags] == [
+        (1, 1, "KG005", "file is 16.0 MiB; the limit is 16 MiB",
+         "split the claims over several topic files")]
     data, diags = load_yaml(b"#" * Y.MAX_BYTES, "claims/x.yaml")
     assert (data, diags) == (None, [])

@@ -5,6 +5,9 @@
     nice -n 10 .venv/bin/python bench/mutation.py evidence schema # some modules
     .venv/bin/python bench/mutation.py --list                     # the module map
     .venv/bin/python bench/mutation.py evidence --survivors       # and each survivor's diff
+    nice -n 10 .venv/bin/python bench/mutation.py schema --sample 5 # one mutant in five
+    nice -n 10 .venv/bin/python bench/mutation.py schema --rerun    # survivors, tests as now
+    .venv/bin/python bench/mutation.py schema --report            # the last run, not rerun
 
 Not part of the default test run. For each module it copies the repository (without
 .git, .venv, build/ and bench/corpora/) to build/mutation/<module>/, writes a
@@ -164,13 +167,23 @@ def sample_patterns(name: str, mod: Module, sample: int) -> list[str]:
 
 
 def run(name: str, mod: Module, jobs: int, show: bool, report_only: bool,
-        sample: int = 1) -> tuple[int, int, list[str], float]:
+        sample: int = 1, rerun: bool = False) -> tuple[int, int, list[str], float]:
     """Run one module (or, with report_only, read the results of its last run, which may
     have been stopped part-way: mutants not yet checked are left out of the score)."""
     started = time.monotonic()
     dest = WORK / name
     log = dest / "mutmut.log"
-    if not report_only:
+    if rerun:
+        # the tests as they are now, against the survivors of the last run (same mutants)
+        before = results(dest, mod)
+        again = [k for k, st in before.items() if st not in ("killed", "timeout", "not checked")]
+        shutil.rmtree(dest / "tests")
+        shutil.copytree(ROOT / "tests", dest / "tests", ignore=_ignore)
+        if again:
+            cmd = [sys.executable, "-m", "mutmut", "run", "--max-children", str(jobs), *again]
+            with log.open("a") as f:
+                subprocess.run(cmd, cwd=dest, stdout=f, stderr=subprocess.STDOUT, check=False)
+    elif not report_only:
         dest = prepare(name, mod)
         cmd = [sys.executable, "-m", "mutmut", "run", "--max-children", str(jobs),
                *sample_patterns(name, mod, sample)]
@@ -204,6 +217,8 @@ def main() -> None:
     ap.add_argument("--json", type=Path, help="also write the scores to this JSON file")
     ap.add_argument("--sample", type=int, choices=sorted(SAMPLES), default=1,
                     help="run one mutant in N, spread over every function (default: all)")
+    ap.add_argument("--rerun", action="store_true",
+                    help="run the last run's survivors again, with the tests as they are now")
     ap.add_argument("--report", action="store_true",
                     help="report the last run's results from build/mutation/ without running")
     args = ap.parse_args()
@@ -218,7 +233,7 @@ def main() -> None:
     for name in args.modules or list(MODULES):
         print(f"{name}:", flush=True)
         killed, total, survivors, secs = run(name, MODULES[name], args.jobs, args.survivors,
-                                             args.report, args.sample)
+                                             args.report, args.sample, args.rerun)
         rows.append({"module": name, "killed": killed, "total": total,
                      "score": round(100 * killed / total, 1), "seconds": round(secs),
                      "survivors": survivors})

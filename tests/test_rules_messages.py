@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from kg.validator import validate
 from test_diagnostic_corpora import CASES, build_case
+
+from kg.validator import validate
 
 
 def test_every_case_gives_its_messages_and_hints(tmp_path: Path,

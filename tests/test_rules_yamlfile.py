@@ -6,11 +6,13 @@ owners."""
 from __future__ import annotations
 
 from kg import yamlfile as Y
+from kg.diagnostics import Severity
 from kg.yamlfile import load_yaml
 
 
 def rows(text: str) -> tuple[object, list[tuple[int, int, str, str, str | None]]]:
     data, diags = load_yaml(text.encode(), "claims/x.yaml")
+    assert all(d.severity is Severity.ERROR and d.file == "claims/x.yaml" for d in diags)
     return data, [(d.line, d.column, d.code, d.message, d.hint) for d in diags]
 
 

@@ -238,3 +238,15 @@ def test_the_program_name_reaches_usage(capsys: pytest.CaptureFixture[str]) -> N
     assert "Usage: kgx validate" in capsys.readouterr().err
     assert cli.main(["validate", "--help"], prog_name="kgy", standalone_mode=False) == 0
     assert "Usage: kgy validate" in capsys.readouterr().out
+
+
+def test_main_names_the_program_kg(monkeypatch: pytest.MonkeyPatch,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run_main(monkeypatch, capsys, ["validate", "--zzzz"])
+    assert code == 2 and "Usage: kg validate" in err
+
+
+def test_an_internal_error_with_json_first_on_the_line(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_main(monkeypatch, capsys, ["--json"], boom)
+    assert code == 3 and json.loads(out)["error"]["kind"] == "internal"

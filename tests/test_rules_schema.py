@@ -710,3 +710,33 @@ def test_the_articles_references_keep_their_positions() -> None:
     art, _ = load("article", ARTICLE.replace("[k1]", "[k1, k2]"))
     assert art.references == ("k1", "k2")
     assert [(s.line, s.column) for s in art.reference_spans] == [(3, 16), (3, 20)]
+
+
+def test_a_predicate_of_another_kind_drops_the_claim() -> None:
+    claims, rows = load("claims", CLAIM.replace("predicate: increases", "predicate: is-a"))
+    assert [r[2] for r in rows] == ["KG109"] and claims == []
+
+
+def test_sections_must_be_a_list() -> None:
+    _, rows = load("article", "article:\n  title: T\n  sections: x\n")
+    assert rows == [(3, 13, "KG102", "'sections' of the article must be a list, not a string",
+                     None)]
+
+
+def test_a_claim_without_an_id_is_named_by_its_place() -> None:
+    claims, rows = load("claims", CLAIM + "  - {statement: x}\n")
+    assert rows[0][2:4] == ("KG101", "claim 2 lacks required field 'id'")
+    assert [c.id for c in claims] == ["a-b"]
+
+
+def test_a_mapping_without_the_top_level_key() -> None:
+    assert load("claims", "{}\n")[1] == [
+        (1, 1, "KG007", "missing the top-level key 'claims'", "start the file with 'claims:'")]
+
+
+def test_a_stance_spelt_null_does_not_hide_a_missing_finding() -> None:
+    _, rows = load("claims", CLAIM + "    evidence:\n      - {study: s1, stance: null}\n")
+    assert [(r[2], r[3]) for r in rows] == [
+        ("KG101", "evidence 1 of claim 'a-b' lacks required field 'finding'"),
+        ("KG108", "stance 'null' is no longer a word of the format (YAML reads a bare null "
+         "as no value)")]

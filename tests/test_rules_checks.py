@@ -482,3 +482,45 @@ def test_a_four_link_chain_of_increases_contradicts_a_decrease() -> None:
     assert [(d.line, d.column) for d in found] == [(5, 16)]
     assert found[0].message.startswith("claim 'a-e' says a decreases e (net -), but the "
                                        "causal chain a -> b -> c -> d -> e")
+
+
+def consistency_rows(*claims: Claim) -> list[Row]:
+    from kg.checks import consistency
+
+    ents = [entity(e, "mechanism") for e in "abcd"]
+    return [r for r in rows(consistency.check, corpus(entities=ents, claims=claims))
+            if r[3] != "KG605"]
+
+
+HINT_603 = "find supporting evidence, weaken the claim, or revisit the claims whose chains use it"
+
+
+def test_kg603_names_every_claim_resting_on_an_unsupported_link() -> None:
+    assert consistency_rows(
+        claim("a-b", "a", "increases", "b", evidence=(line("s", "no-effect"),)),
+        claim("b-c", "b", "increases", "c"), claim("a-c", "a", "increases", "c"),
+        claim("b-d", "b", "increases", "d"), claim("a-d", "a", "increases", "d"),
+    ) == [("claims/c.yaml", 2, 9, "KG603", "info",
+           "claim 'a-b' (a increases b) has evidence of no effect and none in support, yet 2 "
+           "claims rest on chains through it: 'a-c' by a-b -> b-c; 'a-d' by a-b -> b-d",
+           HINT_603)]
+    assert consistency_rows(
+        claim("a-b", "a", "decreases", "b", evidence=(line("s", "contradicts"),)),
+        claim("b-c", "b", "increases", "c"), claim("a-c", "a", "decreases", "c"),
+    ) == [("claims/c.yaml", 2, 9, "KG603", "info",
+           "claim 'a-b' (a decreases b) has contradicting evidence and none in support, yet 1 "
+           "claim rests on chains through it: 'a-c' by a-b -> b-c", HINT_603)]
+
+
+def test_kg604_counts_the_negative_links_of_a_cycle() -> None:
+    hint = ("correct a link; if it is a real feedback loop, add `acknowledges` between two of "
+            "its claims saying so")
+    assert consistency_rows(claim("a-b", "a", "decreases", "b"),
+                            claim("b-c", "b", "decreases", "c"),
+                            claim("c-a", "c", "decreases", "a")) == [
+        ("claims/c.yaml", 5, 16, "KG604", "error",
+         "causal cycle a -> b -> c -> a closes with 3 negative links (net -): 'a-b' (-), "
+         "'b-c' (-), 'c-a' (-)", hint)]
+    assert [r[5] for r in consistency_rows(claim("a-b", "a", "decreases", "b"),
+                                           claim("b-a", "b", "increases", "a"))] == [
+        "causal cycle a -> b -> a closes with 1 negative link (net -): 'a-b' (-), 'b-a' (+)"]

@@ -92,3 +92,18 @@ def test_the_size_limits() -> None:
          "split the claims over several topic files")]
     data, diags = load_yaml(b"#" * Y.MAX_BYTES, "claims/x.yaml")
     assert (data, diags) == (None, [])
+
+
+def test_typed_scalars_keep_their_text_as_written() -> None:
+    data, found = rows("a: 0123\nb: ~\nc: 1.10\nd: text\ne: null\n")
+    assert found == [] and isinstance(data, Y.PosDict)
+    assert data.raw == {"a": "0123", "c": "1.10"}
+    assert data.spelled_null == {"e"}
+
+
+def test_bytes_that_are_not_utf8() -> None:
+    data, diags = load_yaml(b"a: 1\nb: caf\xe9\n", "claims/x.yaml")
+    assert data is None
+    assert [(d.line, d.column, d.code, d.severity, d.message, d.hint) for d in diags] == [
+        (2, 7, "KG001", Severity.ERROR, "file is not valid UTF-8 (byte 0xe9)",
+         "save the file as UTF-8")]

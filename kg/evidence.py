@@ -145,12 +145,11 @@ def assess(claim: Claim, studies: dict[str, Study]) -> Assessment:
     top, reasons, best_study = min(rated, key=lambda r: r[0])
     level = RATINGS[top]
     reasons = list(reasons)
-    steps = 0
-    if status == "contested":
-        steps += 1
+    rating = level
+    if status == "contested":  # one step down for inconsistency
+        rating = _down(level, 1)
         against = sorted({ev.stance for ev in claim.evidence if ev.stance != "supports"})
         reasons.append(f"downgraded for inconsistency: other lines are {', '.join(against)}")
-    rating = _down(level, steps)
     single = len({ev.study for ev, _ in support}) == 1
     if single and rating == "high" and best_study.pooled is None:
         rating = "moderate"

@@ -2,7 +2,10 @@
 
 A valid corpus is mutated (keys deleted, values swapped for other types, files truncated,
 garbage bytes inserted, files re-encoded) and `kg validate` must return a list of
-diagnostics and exit 0 or 1.
+diagnostics and exit 0 or 1. Where the right diagnostic is certain, it must be there: a
+deleted required field gives KG101 naming it, and a field renamed to a name the record does
+not have gives KG104 naming the new name (tests/test_diagnostic_corpora.py and
+tests/test_rules_*.py pin the rest).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cli import cli
+from kg import schema as S
 from kg.diagnostics import Diagnostic
 from kg.validator import validate
 
@@ -83,6 +87,26 @@ PARSED = {rel: yaml.safe_load(ORIGINAL[rel]) for rel in YAML_FILES}
 PATHS = {rel: [p for p in paths(PARSED[rel]) if p] for rel in YAML_FILES}
 
 
+def record_fields(path: tuple[Any, ...]) -> dict[str, bool] | None:
+    """The field table (name -> required) of the record that holds the last key of a path
+    into a corpus file, or None where no record table applies."""
+    shapes: dict[tuple[Any, ...], str] = {
+        ("claims", int): "claim", ("claims", int, "evidence", int): "evidence",
+        ("claims", int, "source"): "source",
+        ("claims", int, "evidence", int, "statistics", int): "statistic",
+        ("claims", int, "acknowledges", int): "acknowledgement",
+        ("entities", int): "entity", ("studies", str): "study",
+        ("studies", str, "pooled"): "pooled", ("studies", str, "citation_issues", int):
+        "citation_issue", ("studies", str, "errata", int): "erratum",
+        ("article",): "article", ("article", "sections", int): "section",
+        ("article", "sections", int, "paragraphs", int): "paragraph",
+    }
+    shape = tuple(type(step) if not isinstance(step, str) or (i == 1 and path[0] == "studies")
+                  else step for i, step in enumerate(path[:-1]))
+    name = shapes.get(shape)
+    return None if name is None else S.RECORDS[name]
+
+
 @SETTINGS
 @given(data=st.data())
 def test_structural_mutations(workdir: Path, data: st.DataObject) -> None:
@@ -94,15 +118,30 @@ def test_structural_mutations(workdir: Path, data: st.DataObject) -> None:
         parent = parent[step]
     action = data.draw(st.sampled_from(["delete", "replace", "rename"]))
     last = path[-1]
+    new_key = None
     if action == "delete":
         del parent[last]
     elif action == "replace":
         parent[last] = data.draw(values)
     elif isinstance(parent, dict):
-        parent[data.draw(st.text(max_size=12))] = parent.pop(last)
+        new_key = data.draw(st.text(max_size=12))
+        parent[new_key] = parent.pop(last)
     else:
         parent[last] = data.draw(values)
-    run_with(workdir, rel, yaml.safe_dump(doc, allow_unicode=True).encode("utf-8"))
+    diags = run_with(workdir, rel, yaml.safe_dump(doc, allow_unicode=True).encode("utf-8"))
+    # not only no crash: the two mutations whose diagnostic is certain must give it
+    fields = record_fields(path)
+    if fields is None or not isinstance(last, str):
+        return
+    found = [(d.code, d.message) for d in diags]
+    if action == "delete" and fields.get(last):
+        assert any(code == "KG101" and f"'{last}'" in msg for code, msg in found), (path, found)
+    if new_key is not None:  # the key as YAML reads it back (it folds a NEL to a space)
+        new_key = next(iter(yaml.safe_load(yaml.safe_dump({new_key: 1}, allow_unicode=True))))
+    if (new_key is not None and new_key not in fields
+            and not any(code.startswith("KG00") for code, _ in found)):
+        assert any(code == "KG104" and f"unknown field '{new_key}'" in msg
+                   for code, msg in found), (path, new_key, found)
 
 
 @SETTINGS

@@ -128,6 +128,9 @@ def encode(obj: Any) -> Any:
     if cls is dict:
         return {"!": _DICT, "a": [[encode(k), encode(v)] for k, v in obj.items()]}
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        resolved = getattr(obj, "resolved", None)  # a lazy span (kg.fastyaml) as its Span
+        if resolved is not None:
+            return encode(resolved())
         return {"!": cls.__name__, "a": [encode(v) for v in _getter(cls)(obj)]}
     if isinstance(obj, enum.Enum):
         return {"!": cls.__name__, "a": [obj.value]}

@@ -16,7 +16,7 @@ from kg.errors import KgError
 from kg.model import Corpus, Span
 from kg.progress import Progress, silent
 from kg.root import BIB_FILE, CLAIMS_DIR, walk_inputs
-from kg.yamlfile import decode, load_yaml
+from kg.yamlfile import NeedPositions, decode, load_yaml
 
 _T = TypeVar("_T")
 
@@ -48,8 +48,13 @@ FREEZE_MIN_CLAIMS = 5000
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
 
 
-def load_file(rel: str, part: str, raw: bytes) -> FileResult:
-    """Parse and schema-check one corpus file. Pure: the same input gives the same result."""
+def load_file(rel: str, part: str, raw: bytes, *, fast: bool = True) -> FileResult:
+    """Parse and schema-check one corpus file. Pure: the same input gives the same result.
+
+    With ``fast``, the file is first read by the fast path (kg.fastyaml); the reference
+    loader (kg.yamlfile) reads it when the fast path declines it or the schema check finds
+    a problem in it, so every diagnostic carries the reference loader's line and column.
+    """
     if part == "references":
         text, problem = decode(raw, rel)
         if text is None:
@@ -57,20 +62,44 @@ def load_file(rel: str, part: str, raw: bytes) -> FileResult:
             return part, {}, [problem], set(), True
         refs, bib_diags, broken = parse_bibtex(text, rel)
         return part, refs, bib_diags, broken, False
+    if fast:
+        found = load_fast(rel, part, raw)
+        if found is not None:
+            return found
     data, diags = load_yaml(raw, rel)
     if data is None:
         return part, None, diags, set(), True
     r = schema.Reader(rel)
-    records: Any
-    if part == "entities":
-        records = schema.read_entities(r, data)
-    elif part == "studies":
-        records = schema.read_studies(r, data)
-    elif part == "article":
-        records = schema.read_article(r, data)
-    else:
-        records = schema.read_claims(r, data)
+    records = _read(part, r, data)
     return part, records, diags + r.diags, r.invalid, False
+
+
+def _read(part: str, r: schema.Reader, data: Any) -> Any:
+    if part == "entities":
+        return schema.read_entities(r, data)
+    if part == "studies":
+        return schema.read_studies(r, data)
+    if part == "article":
+        return schema.read_article(r, data)
+    return schema.read_claims(r, data)
+
+
+def load_fast(rel: str, part: str, raw: bytes) -> FileResult | None:
+    """One YAML file read by the fast path, with lazy spans; None when the fast path
+    declines it or the schema check finds anything (the reference loader then reads it)."""
+    from kg import fastyaml
+
+    data = fastyaml.load(raw)
+    if data is None:
+        return None
+    r = schema.Reader(rel, fastyaml.Positions(rel, raw))
+    try:
+        records = _read(part, r, data)
+    except NeedPositions:
+        return None
+    if r.invalid:
+        return None
+    return part, records, [], set(), False
 
 
 #: One file to parse: (relative path, part, bytes, cache entry or None, its key).
@@ -84,7 +113,7 @@ def _load_job(job: Job, *, worker: bool = False) -> FileResult | None:
 
     gc.disable()
     rel, part, raw, entry, key = job
-    result = load_file(rel, part, raw)
+    result = load_file(rel, part, raw, fast=False)
     if entry is not None and write_entry(entry, key, result) and worker:
         return None
     return result
@@ -121,7 +150,7 @@ def _load_all(jobs: list[Job], progress: Progress) -> list[FileResult]:
                     assert job[3] is not None
                     result = _checked(read_entry(job[3], job[4]))
                     if result is None:  # vanished or damaged meanwhile: parse it here
-                        result = load_file(*job[:3])
+                        result = load_file(*job[:3], fast=False)
                 out.append(result)
             return out
     serial = []
@@ -182,7 +211,7 @@ def check_unchanged(corpus: Corpus) -> None:
             "run the command again")
 
 
-def load_corpus(root: Path, *, use_cache: bool = False,
+def load_corpus(root: Path, *, use_cache: bool = False, fast: bool = True,
                 progress: Progress = silent) -> tuple[Corpus, list[Diagnostic]]:
     """Load and schema-check every file. Integrity checks come later (kg.validator).
 
@@ -190,7 +219,9 @@ def load_corpus(root: Path, *, use_cache: bool = False,
     hashed (``Corpus.digests``), and the file's identity then is kept (``Corpus.reads``,
     see :func:`check_unchanged`). With ``use_cache``, each file's result is kept under
     ``build/cache/files/`` keyed by the corpus location, the file's path and bytes and the
-    kg code, so an unchanged file is never parsed twice.
+    kg code, so an unchanged file is never parsed twice. With ``fast`` (the default),
+    each YAML file is first read by the fast path (kg.fastyaml, see :func:`load_file`);
+    what it reads is not cached, since reading it again is quicker than a cache entry.
     """
     from kg.cache import TooLarge, cache_dir, read_entry, read_input
     from kg.yamlfile import MAX_BYTES
@@ -223,6 +254,11 @@ def load_corpus(root: Path, *, use_cache: bool = False,
                 continue
             corpus.digests[rel] = read.sha256
             corpus.reads[rel] = read
+            if fast and part != "references":
+                found = load_fast(rel, part, read.data)
+                if found is not None:  # quicker than a cache entry: never cached
+                    results.append(found)
+                    continue
             hit, entry, key = None, None, ""
             if folder is not None:
                 key = _file_key(root, rel, read.sha256)

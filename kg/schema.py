@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg import vocabulary as V
 from kg.diagnostics import Diagnostic, Severity
@@ -28,7 +28,10 @@ from kg.model import (
     Statistic,
     Study,
 )
-from kg.yamlfile import Mark, PosDict, PosList
+from kg.yamlfile import Mark, NeedPositions, PosDict, PosList
+
+if TYPE_CHECKING:
+    from kg.fastyaml import Positions
 
 #: Stands in ``Reader.invalid`` for a dropped record that has no usable id.
 UNNAMED = "<unnamed>"
@@ -69,19 +72,31 @@ def _bad_char(text: str) -> str:
 
 
 class Reader:
-    """Collects diagnostics for one file while fields are read from it."""
+    """Collects diagnostics for one file while fields are read from it.
 
-    def __init__(self, file: str) -> None:
+    Over data from the fast path (kg.fastyaml), ``positions`` is that file's
+    :class:`~kg.fastyaml.Positions`: spans are then lazy, and the first problem raises
+    :class:`NeedPositions` instead of being reported.
+    """
+
+    def __init__(self, file: str, positions: Positions | None = None) -> None:
         self.file = file
+        self.positions = positions
+        #: fast-path text holds no character _BAD_TEXT finds (kg.fastyaml.declines)
+        self.clean = positions is not None
         self.diags: list[Diagnostic] = []
         #: ids and keys of records that exist but were too broken to load; later checks
         #: treat them as known, so one mistake is not reported again as a missing name
         self.invalid: set[str] = set()
 
     def span(self, mark: Mark) -> Span:
+        if self.positions is not None:
+            return self.positions.span(mark)
         return Span(self.file, mark[0], mark[1])
 
     def error(self, mark: Mark, code: str, message: str, hint: str | None = None) -> None:
+        if self.positions is not None:
+            raise NeedPositions(code)
         self.diags.append(
             Diagnostic(self.file, mark[0], mark[1], code, Severity.ERROR, message, hint)
         )
@@ -128,7 +143,7 @@ class Reader:
         if not text:
             self.error(d.value_mark(key), "KG106", f"'{key}' of {what} is empty")
             return None
-        if _BAD_TEXT.search(text):
+        if not self.clean and _BAD_TEXT.search(text):
             self.error(d.value_mark(key), "KG106", f"'{key}' of {what} holds "
                        f"{_bad_char(text)}, which corpus text may not hold",
                        "remove it (RDF and XML outputs cannot carry it)")
@@ -184,7 +199,7 @@ class Reader:
             self.error(d.value_mark(key), "KG106", f"'{key}' of {what} must be at least "
                                                    f"{minimum}, not {value}")
             return None
-        return value
+        return int(value)  # a plain int (the fast path's numbers remember their text)
 
     def number(self, d: PosDict, key: str, what: str) -> float | None:
         if key not in d or d[key] is None:
@@ -227,7 +242,7 @@ class Reader:
             if not text:
                 self.error(items.item_mark(i), "KG106", f"item {i + 1} of '{key}' is empty")
                 continue
-            if _BAD_TEXT.search(text):
+            if not self.clean and _BAD_TEXT.search(text):
                 self.error(items.item_mark(i), "KG106", f"item {i + 1} of '{key}' holds "
                            f"{_bad_char(text)}, which corpus text may not hold")
                 continue

@@ -35,19 +35,21 @@ class Validation:
     settings: str | None
 
 
-def run_validation(root: Path, *, use_cache: bool = False,
+def run_validation(root: Path, *, use_cache: bool = False, fast: bool = True,
                    progress: Progress = silent) -> Validation:
     """Load the corpus at ``root``, run every check and drop what the corpus's settings
     ignore. Never raises on a bad corpus; a malformed settings file is a KgError.
 
     ``use_cache`` keeps each file's parse under build/cache/ (see kg.corpus.load_corpus);
-    ``progress`` hears of the files parsed and the checks run (kg.progress).
+    ``progress`` hears of the files parsed and the checks run (kg.progress); ``fast``
+    reads YAML through kg.fastyaml first (the same result; False: the reference loader
+    only).
     """
     from kg.codes import CODES
     from kg.config import load_settings
 
     settings = load_settings(root, known_codes=tuple(CODES))
-    corpus, diags = load_corpus(root, use_cache=use_cache, progress=progress)
+    corpus, diags = load_corpus(root, use_cache=use_cache, fast=fast, progress=progress)
     for i, check in enumerate(CHECKS):
         diags.extend(check(corpus))
         progress("checking", i + 1, len(CHECKS))
@@ -59,9 +61,9 @@ def run_validation(root: Path, *, use_cache: bool = False,
     return Validation(corpus, kept, ignored, settings.source)
 
 
-def validate(root: Path, *, use_cache: bool = False,
+def validate(root: Path, *, use_cache: bool = False, fast: bool = True,
              progress: Progress = silent) -> tuple[Corpus, list[Diagnostic]]:
     """The corpus and its diagnostics (less those its settings ignore): see
     :func:`run_validation`."""
-    v = run_validation(root, use_cache=use_cache, progress=progress)
+    v = run_validation(root, use_cache=use_cache, fast=fast, progress=progress)
     return v.corpus, v.diagnostics

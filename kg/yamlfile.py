@@ -62,6 +62,11 @@ class PosList(list[Any]):
         return self.items_at[i] if i < len(self.items_at) else self.start
 
 
+class NeedPositions(Exception):
+    """Data from the fast path (kg.fastyaml) met something only the reference loader can
+    report or read as written: read the file again with :func:`load_yaml`."""
+
+
 class _Refused(Exception):
     """Input the converter will not turn into data: (mark, code, message, hint)."""
 

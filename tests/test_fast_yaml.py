@@ -1,0 +1,168 @@
+"""Issue 16: the fast YAML path (kg.fastyaml) against the reference loader (kg.yamlfile).
+
+Both paths run over every test corpus and the real corpus, file by file and through the
+whole validation, and must give the same data (every span resolved) and the same
+diagnostics; a property test mutates corpus files and compares the two again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kg import fastyaml
+from kg.corpus import load_file
+from kg.model import Span
+from kg.schema import TOP_KEYS
+from kg.validator import run_validation
+from kg.yamlfile import PosDict
+
+REPO = Path(__file__).parent.parent
+CORPORA = Path(__file__).parent / "corpora"
+ROOTS = sorted({p.parent.parent for p in CORPORA.glob("**/claims/*.yaml")}) + [REPO]
+FILES = sorted(p for root in ROOTS for p in (root / "claims").glob("*.yaml"))
+
+
+def plain(obj: Any) -> Any:
+    """``obj`` as nested tuples, every span resolved and every field compared (field_spans
+    too, which the model's own equality leaves out)."""
+    if isinstance(obj, Span):
+        return ("Span", obj.file, obj.line, obj.column)
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return (type(obj).__name__,
+                *(plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)))
+    if isinstance(obj, dict):
+        return ("dict", *((plain(k), plain(v)) for k, v in obj.items()))
+    if isinstance(obj, list | tuple):
+        return (type(obj).__name__, *(plain(v) for v in obj))
+    if isinstance(obj, set | frozenset):
+        return ("set", *sorted(map(repr, obj)))
+    return (type(obj).__name__, obj)
+
+
+def part_of(path: Path) -> str:
+    return TOP_KEYS.get(path.name, "claims")
+
+
+def both(rel: str, part: str, raw: bytes) -> tuple[Any, Any]:
+    return (plain(load_file(rel, part, raw, fast=True)),
+            plain(load_file(rel, part, raw, fast=False)))
+
+
+def test_fast_path_is_available() -> None:
+    assert fastyaml.available()
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.relative_to(REPO).as_posix())
+def test_each_file_reads_the_same_both_ways(path: Path) -> None:
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        pytest.skip("unreadable on purpose")
+    fast, reference = both(path.name, part_of(path), raw)
+    assert fast == reference
+
+
+@pytest.mark.parametrize("root", ROOTS, ids=lambda p: p.relative_to(REPO).as_posix() or ".")
+def test_each_corpus_validates_the_same_both_ways(root: Path) -> None:
+    fast = run_validation(root, fast=True)
+    reference = run_validation(root, fast=False)
+    assert fast.diagnostics == reference.diagnostics
+    assert fast.ignored == reference.ignored
+    for name in ("entities", "claims", "studies", "references", "article", "invalid",
+                 "incomplete"):
+        assert plain(getattr(fast.corpus, name)) == plain(getattr(reference.corpus, name))
+
+
+def test_the_real_corpus_mostly_takes_the_fast_path() -> None:
+    taken = [fastyaml.load(p.read_bytes()) is not None for p in (REPO / "claims").glob("*.yaml")]
+    assert sum(taken) >= len(taken) - 2
+
+
+@pytest.mark.parametrize("raw", [
+    b"a: &x 1\nb: *x\n", b"a: !!str 1\n", b"<<: {a: 1}\n", b"a: 1\na: 2\n", b"a: yes\n",
+    b"a: 0123\n", b"a: 2024-01-01\n", b"a: ~\n", b"a: null\n", b"a: 1e5\n", b"a: .5\n",
+    b"a: 12.\n", b"a: +1\n", b"a: NaN\n", b"- a\n", b"--- a\n", b"a: \"\\u00e9\"\n",
+    b"a:\tb\n", b"a: b\r\n", b"\xef\xbb\xbfa: b\n", b"a: b: c\n", b"? [a]\n: b\n",
+    b"a: '15'\nb: 15\n", b"", b"a: \x85b\n", b"a: [b, [c]]\n",
+])
+def test_tricky_inputs_read_as_the_reference_reads_them(raw: bytes) -> None:
+    fast, reference = both("claims/x.yaml", "claims", raw)
+    assert fast == reference
+
+
+def test_a_declined_file_gives_no_fast_data() -> None:
+    assert fastyaml.load(b"a: &x 1\nb: *x\n") is None
+    assert fastyaml.load(b"a: b: c\n") is None  # a syntax error: silently declined
+    got = fastyaml.load(b"a: 1.10\nb: [x, 2]\n")
+    assert isinstance(got, PosDict) and got == {"a": 1.1, "b": ["x", 2]}
+    assert got.raw == {"a": "1.10"}
+
+
+def test_lazy_spans_resolve_to_the_reference_positions() -> None:
+    raw = b"claims:\n  - id: a\n    tags: [x, y]\n"
+    data = fastyaml.load(raw)
+    assert data is not None
+    pos = fastyaml.Positions("f.yaml", raw)
+    claim = data["claims"][0]
+    assert pos.span(claim.start) == Span("f.yaml", 2, 5)
+    assert pos.span(claim.key_mark("tags")) == Span("f.yaml", 3, 5)
+    assert pos.span(claim.value_mark("tags")) == Span("f.yaml", 3, 11)
+    assert pos.span(claim["tags"].item_mark(1)) == Span("f.yaml", 3, 15)
+    assert hash(pos.span(claim.start)) == hash(Span("f.yaml", 2, 5))
+
+
+# -- the property test --------------------------------------------------------------------------
+
+#: Lines and scalars that the two YAML readers might read differently.
+TRICKY = ["no", "on", "yes", "null", "~", "", "2024-01-01", "0123", "1:30", "1.10", "1e5",
+          "1.", ".5", "+1", "0x1F", "1_000", ".inf", ".NaN", "'15'", '"15"', "'yes'",
+          '"a\\tb"', "&a x", "*a", "!!str 1", "!!int 1", "[a, b]", "{a: 1}", "[a, [b]]",
+          "a: b", "x # c", "'it''s'", "|", ">-", "- x", "? x", "%x", "@x", "`x", "<<",
+          "\t", "é", "\u2028", "-1", "0", "-0", "12.0", "0.5", "true", "False", "NULL"]
+POOL = [p for p in FILES if len(p.read_bytes()) < 60_000] if FILES else []
+
+
+def mutate(text: str, ops: list[tuple[int, int, int, str]]) -> str:
+    lines = text.split("\n")
+    for op, where, width, word in ops:
+        if not lines:
+            lines = [""]
+        i = where % len(lines)
+        line = lines[i]
+        if op == 0:  # delete a line
+            del lines[i]
+        elif op == 1:  # insert a line, indented like its neighbour
+            indent = line[: len(line) - len(line.lstrip(" "))]
+            lines.insert(i, f"{indent}{word}")
+        elif op == 2:  # replace a value
+            key, sep, _ = line.partition(": ")
+            lines[i] = f"{key}{sep or ': '}{word}"
+        elif op == 3:  # duplicate a line
+            lines.insert(i, line)
+        elif op == 4:  # change the indentation
+            lines[i] = " " * (width % 8) + line.lstrip(" ")
+        else:  # put a tricky word inside the line
+            cut = width % (len(line) + 1)
+            lines[i] = line[:cut] + word + line[cut:]
+    return "\n".join(lines)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    which=st.integers(min_value=0),
+    ops=st.lists(st.tuples(st.integers(0, 5), st.integers(0, 10**6), st.integers(0, 200),
+                           st.sampled_from(TRICKY)), min_size=1, max_size=4),
+)
+def test_mutated_files_read_the_same_both_ways(which: int, ops: list[tuple[int, int, int, str]]
+                                               ) -> None:
+    path = POOL[which % len(POOL)]
+    text = path.read_bytes().decode("utf-8", "surrogateescape")  # KG001's file is not UTF-8
+    raw = mutate(text, ops).encode("utf-8", "surrogateescape")
+    fast, reference = both(path.name, part_of(path), raw)
+    assert fast == reference

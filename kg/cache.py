@@ -101,6 +101,15 @@ class DecodeError(ValueError):
 #: list holds its fields in ``dataclasses.fields`` order (entries are keyed by the code, so
 #: another field order never meets this one).
 _TUPLE, _DICT, _SET = "(", "{", "<"
+#: a lazy span of the fast YAML path: its file and lazy mark (kg.fastyaml.LazySpan)
+_LAZY = "~"
+
+
+@cache
+def _lazy() -> type:
+    from kg.fastyaml import LazySpan
+
+    return LazySpan
 
 
 @cache
@@ -127,10 +136,10 @@ def encode(obj: Any) -> Any:
         return {"!": _TUPLE, "a": [encode(v) for v in obj]}
     if cls is dict:
         return {"!": _DICT, "a": [[encode(k), encode(v)] for k, v in obj.items()]}
+    if cls is _lazy():  # kept lazy: decoded again inside kg.fastyaml.scope
+        lazy: Any = obj
+        return {"!": _LAZY, "a": [lazy.file, *lazy.at]}
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        resolved = getattr(obj, "resolved", None)  # a lazy span (kg.fastyaml) as its Span
-        if resolved is not None:
-            return encode(resolved())
         return {"!": cls.__name__, "a": [encode(v) for v in _getter(cls)(obj)]}
     if isinstance(obj, enum.Enum):
         return {"!": cls.__name__, "a": [obj.value]}
@@ -155,6 +164,16 @@ def _hook(d: dict[str, Any]) -> Any:
         return {_hashable(k): v for k, v in items}
     if tag == _SET:
         return {_hashable(v) for v in items}
+    if tag == _LAZY:
+        from kg.fastyaml import scoped_span
+
+        if (len(items) != 3 or not isinstance(items[0], str)
+                or not all(type(v) is int for v in items[1:])):
+            raise DecodeError("malformed lazy span")
+        span = scoped_span(items[0], (items[1], items[2]))
+        if span is None:
+            raise DecodeError("a lazy span outside its file's scope")
+        return span
     cls = _classes().get(tag)
     if cls is None:
         raise DecodeError(f"unknown class {tag!r}")

@@ -102,8 +102,9 @@ def load_fast(rel: str, part: str, raw: bytes) -> FileResult | None:
     return part, records, [], set(), False
 
 
-#: One file to parse: (relative path, part, bytes, cache entry or None, its key).
-Job = tuple[str, str, bytes, Path | None, str]
+#: One file to parse: (relative path, part, bytes, cache entry or None, its key, whether
+#: the fast YAML path may read it).
+Job = tuple[str, str, bytes, Path | None, str, bool]
 
 
 def _load_job(job: Job, *, worker: bool = False) -> FileResult | None:
@@ -112,8 +113,8 @@ def _load_job(job: Job, *, worker: bool = False) -> FileResult | None:
     from kg.cache import write_entry
 
     gc.disable()
-    rel, part, raw, entry, key = job
-    result = load_file(rel, part, raw, fast=False)
+    rel, part, raw, entry, key, fast = job
+    result = load_file(rel, part, raw, fast=fast)
     if entry is not None and write_entry(entry, key, result) and worker:
         return None
     return result
@@ -125,12 +126,17 @@ def _load_in_worker(job: Job) -> FileResult | None:
 
 def _load_all(jobs: list[Job], progress: Progress) -> list[FileResult]:
     """Results in job order; two processes share a large amount of parsing."""
+    from kg import fastyaml
     from kg.cache import read_entry
 
     total = len(jobs)
 
     size = sum(len(job[2]) for job in jobs)
-    if size >= PARALLEL_MIN_BYTES and len(jobs) > 1 and (os.cpu_count() or 1) > 1:
+    # a worker sends its result through the cache; a lazy span (kg.fastyaml) could not
+    # cross a pipe without being resolved, so without the cache fast jobs stay here
+    through_cache = all(job[3] is not None or not job[5] for job in jobs)
+    if (size >= PARALLEL_MIN_BYTES and len(jobs) > 1 and (os.cpu_count() or 1) > 1
+            and through_cache):
         import multiprocessing
 
         try:
@@ -148,9 +154,10 @@ def _load_all(jobs: list[Job], progress: Progress) -> list[FileResult]:
             for job, result in zip(jobs, sent, strict=True):
                 if result is None:  # written to the cache by the worker
                     assert job[3] is not None
-                    result = _checked(read_entry(job[3], job[4]))
+                    with fastyaml.scope(job[0], job[2]):
+                        result = _checked(read_entry(job[3], job[4]))
                     if result is None:  # vanished or damaged meanwhile: parse it here
-                        result = load_file(*job[:3], fast=False)
+                        result = load_file(*job[:3], fast=job[5])
                 out.append(result)
             return out
     serial = []
@@ -221,8 +228,10 @@ def load_corpus(root: Path, *, use_cache: bool = False, fast: bool = True,
     ``build/cache/files/`` keyed by the corpus location, the file's path and bytes and the
     kg code, so an unchanged file is never parsed twice. With ``fast`` (the default),
     each YAML file is first read by the fast path (kg.fastyaml, see :func:`load_file`);
-    what it reads is not cached, since reading it again is quicker than a cache entry.
+    its spans stay lazy in the cache too (kg.cache stores the lazy mark; the entry's key
+    binds the bytes the mark is resolved in).
     """
+    from kg import fastyaml
     from kg.cache import TooLarge, cache_dir, read_entry, read_input
     from kg.yamlfile import MAX_BYTES
 
@@ -254,20 +263,16 @@ def load_corpus(root: Path, *, use_cache: bool = False, fast: bool = True,
                 continue
             corpus.digests[rel] = read.sha256
             corpus.reads[rel] = read
-            if fast and part != "references":
-                found = load_fast(rel, part, read.data)
-                if found is not None:  # quicker than a cache entry: never cached
-                    results.append(found)
-                    continue
             hit, entry, key = None, None, ""
             if folder is not None:
                 key = _file_key(root, rel, read.sha256)
                 entry = folder / f"{key}.json"
-                hit = _checked(read_entry(entry, key))
+                with fastyaml.scope(rel, read.data):  # the entry's lazy spans (if any)
+                    hit = _checked(read_entry(entry, key))
                 keep.add(entry.name)
             results.append(hit)
             if hit is None:
-                jobs.append((rel, part, read.data, entry, key))
+                jobs.append((rel, part, read.data, entry, key, fast))
         fresh = iter(_load_all(jobs, progress))
         for i, result in enumerate(results):
             if result is None:

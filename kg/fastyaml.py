@@ -174,9 +174,9 @@ def _constant(text: str) -> Any:
 # -- containers with lazy marks ----------------------------------------------------------------
 
 #: A lazy mark is (-(n + 1), code) for the mapping numbered n: code 0 is the mapping's start,
-#: 1 + 2i the i-th key, 2 + 2i its value, and -(1 + (i << 32) + j) the j-th item of the list
+#: 1 + 2i the i-th key, 2 + 2i its value, and -(1 + (i << 24) + j) the j-th item of the list
 #: that is the i-th key's value.
-_SHIFT = 32
+_SHIFT = 24
 
 
 class FastDict(PosDict):
@@ -394,31 +394,41 @@ class Positions:
         return seq.item_mark(j) if isinstance(seq, PosList) else d.value_mark(keys[i])
 
 
+#: A lazy span keeps its mark as one integer (less memory than a tuple of two).
+_PACK = 1 << 52
+
+
 class LazySpan(Span):
     """A Span whose line and column are found on first use (see :class:`Positions`).
 
     Equal to, and hashed as, the Span of the same place; copied or pickled as that Span.
     """
 
-    __slots__ = ("_positions", "_at")
+    __slots__ = ("_positions", "_packed")
     _positions: Positions
-    _at: Mark
+    _packed: int
 
     def __init__(self, file: str, positions: Positions, at: Mark) -> None:  # noqa: D107
         object.__setattr__(self, "file", file)
         object.__setattr__(self, "_positions", positions)
-        object.__setattr__(self, "_at", at)
+        object.__setattr__(self, "_packed", -at[0] * _PACK + at[1] + _PACK // 2)
+
+    @property
+    def at(self) -> Mark:
+        """The lazy mark (kg.cache stores it as it is)."""
+        n, code = divmod(self._packed, _PACK)
+        return (-n, code - _PACK // 2)
 
     @property
     def line(self) -> int:
-        return self._positions.mark(self._at)[0]
+        return self._positions.mark(self.at)[0]
 
     @property
     def column(self) -> int:
-        return self._positions.mark(self._at)[1]
+        return self._positions.mark(self.at)[1]
 
     def resolved(self) -> Span:
-        line, column = self._positions.mark(self._at)
+        line, column = self._positions.mark(self.at)
         return Span(self.file, line, column)
 
     def __eq__(self, other: object) -> bool:
@@ -434,3 +444,24 @@ class LazySpan(Span):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (Span, (self.file, self.line, self.column))
+
+
+#: file -> its Positions, while kg.cache decodes that file's entry (see :func:`scope`)
+_scope: dict[str, Positions] = {}
+
+
+@contextmanager
+def scope(file: str, raw: bytes) -> Iterator[None]:
+    """Lazy spans of ``file`` read from a cache entry meanwhile find their positions in
+    ``raw`` (the bytes the entry was made from: its key binds their digest)."""
+    _scope[file] = Positions(file, raw)
+    try:
+        yield
+    finally:
+        _scope.pop(file, None)
+
+
+def scoped_span(file: str, at: Mark) -> LazySpan | None:
+    """A lazy span of ``file`` decoded inside :func:`scope`; None outside it."""
+    positions = _scope.get(file)
+    return None if positions is None else LazySpan(file, positions, at)

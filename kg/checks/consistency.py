@@ -60,7 +60,7 @@ them; nor is a study with no BibTeX entry (KG205).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
 
 from kg.diagnostics import Diagnostic, Severity
@@ -155,7 +155,10 @@ def _describe(claim: Claim) -> str:
 # -- KG601 -------------------------------------------------------------------------------------
 
 
-def _direct(corpus: Corpus, claims: list[Claim], acks: set[frozenset[str]]) -> Iterator[Diagnostic]:
+Owned = Iterator[tuple[str | None, Diagnostic]]
+
+
+def _direct(corpus: Corpus, claims: list[Claim], acks: set[frozenset[str]]) -> Owned:
     groups: dict[tuple[str, str], list[Claim]] = {}
     for c in claims:
         if _sign(c) in ("+", "-"):
@@ -172,7 +175,7 @@ def _direct(corpus: Corpus, claims: list[Claim], acks: set[frozenset[str]]) -> I
                 if frozenset((earlier.id, later.id)) in acks:
                     continue
                 span = later.field_spans.get("predicate", later.span)
-                yield _diag(
+                yield later.id, _diag(
                     span, "KG601", Severity.ERROR,
                     f"claim '{later.id}' ({_describe(later)}, {_sign(later)}) contradicts "
                     f"claim '{earlier.id}' ({_describe(earlier)}, {_sign(earlier)}) at "
@@ -187,7 +190,7 @@ def _direct(corpus: Corpus, claims: list[Claim], acks: set[frozenset[str]]) -> I
 
 
 def _effect_and_none(corpus: Corpus, claims: list[Claim],
-                     acks: set[frozenset[str]]) -> Iterator[Diagnostic]:
+                     acks: set[frozenset[str]]) -> Owned:
     """A claim of no effect against a signed claim of the same mode on the same pair."""
     groups: dict[tuple[str, str, str], list[Claim]] = {}
     for c in claims:
@@ -203,7 +206,7 @@ def _effect_and_none(corpus: Corpus, claims: list[Claim],
                 if not _overlap(none, effect) or frozenset((none.id, effect.id)) in acks:
                     continue
                 span = none.field_spans.get("predicate", none.span)
-                yield _diag(
+                yield none.id, _diag(
                     span, "KG607", Severity.ERROR,
                     f"claim '{none.id}' ({_describe(none)}) denies the effect claim "
                     f"'{effect.id}' states ({_describe(effect)}) at {effect.span}",
@@ -323,9 +326,12 @@ def _find_chain(graph: _Graph, stated: Link) -> list[Link] | None:
     return None
 
 
-def _chains(corpus: Corpus, links: list[Link], acks: set[frozenset[str]]) -> Iterator[Diagnostic]:
+def _chains(corpus: Corpus, links: list[Link], acks: set[frozenset[str]],
+            only: Container[str] | None = None) -> Owned:
     graph = _Graph(links, acks)
     for stated in links:
+        if only is not None and stated.claim not in only:
+            continue
         chain = _find_chain(graph, stated)
         if chain is None:
             continue
@@ -334,7 +340,7 @@ def _chains(corpus: Corpus, links: list[Link], acks: set[frozenset[str]]) -> Ite
         entities = " -> ".join([chain[0].source, *(lk.target for lk in chain)])
         via = ", ".join(f"'{lk.claim}' ({lk.sign})" for lk in chain)
         net = _FLIP[stated.sign]
-        yield _diag(
+        yield claim.id, _diag(
             span, "KG602", Severity.ERROR,
             f"claim '{claim.id}' says {_describe(claim)} (net {stated.sign}), but the causal "
             f"chain {entities} gives net {net}: {via}",
@@ -384,7 +390,7 @@ def _dependents(link: Link, stated: list[Link], before: dict[str, list[Link]],
 
 
 def _weak_links(corpus: Corpus, claims: list[Claim], links: list[Link],
-                acks: set[frozenset[str]]) -> Iterator[Diagnostic]:
+                acks: set[frozenset[str]], only: Container[str] | None = None) -> Owned:
     graph = _Graph(links, acks)
     # the claims a chain may explain: any signed claim, causal or associational
     stated = [Link(c.id, c.subject, c.object, _sign(c) or "") for c in claims
@@ -393,6 +399,8 @@ def _weak_links(corpus: Corpus, claims: list[Claim], links: list[Link],
     for lk in stated:
         by_pair.setdefault((lk.source, lk.target), []).append(lk)
     for link in links:
+        if only is not None and link.claim not in only:
+            continue
         claim = corpus.claims[link.claim]
         if not claim.evidence:
             continue
@@ -414,7 +422,7 @@ def _weak_links(corpus: Corpus, claims: list[Claim], links: list[Link],
         more = f" (and {extra} more)" if extra > 0 else ""
         what = ("evidence of no effect and none in support" if status == "not-supported"
                 else "contradicting evidence and none in support")
-        yield _diag(
+        yield claim.id, _diag(
             claim.span, "KG603", Severity.INFO,
             f"claim '{claim.id}' ({_describe(claim)}) has {what}, yet "
             f"{len(deps)} claim{' rests' if len(deps) == 1 else 's rest'} on chains through it: "
@@ -469,7 +477,7 @@ def _extend(succ: dict[str, list[str]], path: list[str], back1: set[str],
             path.pop()
 
 
-def _cycles(corpus: Corpus, links: list[Link], acks: set[frozenset[str]]) -> Iterator[Diagnostic]:
+def _cycles(corpus: Corpus, links: list[Link], acks: set[frozenset[str]]) -> Owned:
     parallel: dict[tuple[str, str], list[Link]] = {}
     for link in sorted(links, key=lambda lk: lk.claim):
         parallel.setdefault((link.source, link.target), []).append(link)
@@ -496,7 +504,7 @@ def _cycles(corpus: Corpus, links: list[Link], acks: set[frozenset[str]]) -> Ite
         entities = " -> ".join([cycle[0].source, *(lk.target for lk in cycle)])
         negatives = sum(1 for lk in cycle if lk.sign == "-")
         via = ", ".join(f"'{lk.claim}' ({lk.sign})" for lk in cycle)
-        yield _diag(
+        yield first.id, _diag(
             first.field_spans.get("predicate", first.span), "KG604", Severity.ERROR,
             f"causal cycle {entities} closes with {negatives} negative "
             f"link{'' if negatives == 1 else 's'} (net -): {via}",
@@ -529,13 +537,30 @@ def _orphans(corpus: Corpus) -> Iterator[Diagnostic]:
                     "the article", "add an evidence line that uses it, or delete the record")
 
 
-def check(corpus: Corpus) -> Iterator[Diagnostic]:
+def owned(corpus: Corpus, only: Container[str] | None = None) -> Owned:
+    """Each diagnostic with the id of the claim it is reported at (None for an orphan).
+
+    With ``only``, the chain searches (KG602, KG603), the costly part, run only for the
+    claims in ``only``, and only diagnostics reported at those claims (or at none) are
+    given: kg.recheck re-checks the claims an edit can affect this way.
+    """
     acks = _acknowledged(corpus)
     claims = _live(corpus)
     links = _links(claims)
-    yield from _direct(corpus, claims, acks)
-    yield from _effect_and_none(corpus, claims, acks)
-    yield from _chains(corpus, links, acks)
-    yield from _weak_links(corpus, claims, links, acks)
-    yield from _cycles(corpus, links, acks)
-    yield from _orphans(corpus)
+    found = itertools.chain(
+        _direct(corpus, claims, acks),
+        _effect_and_none(corpus, claims, acks),
+        _chains(corpus, links, acks, only),
+        _weak_links(corpus, claims, links, acks, only),
+        _cycles(corpus, links, acks),
+    )
+    for owner, diag in found:
+        if only is None or owner in only:
+            yield owner, diag
+    for diag in _orphans(corpus):
+        yield None, diag
+
+
+def check(corpus: Corpus) -> Iterator[Diagnostic]:
+    for _, diag in owned(corpus):
+        yield diag

@@ -6,7 +6,7 @@ The allowed roles of each predicate are in kg/vocabulary.py and docs/format.md.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 
 from kg.diagnostics import Diagnostic, Severity
 from kg.model import Corpus
@@ -14,12 +14,21 @@ from kg.vocabulary import PREDICATES
 
 
 def check(corpus: Corpus) -> Iterator[Diagnostic]:
+    for _, diag in owned(corpus):
+        yield diag
+
+
+def owned(corpus: Corpus, only: Container[str] | None = None
+          ) -> Iterator[tuple[str | None, Diagnostic]]:
+    """Each diagnostic with the id of its claim; with ``only``, those claims only."""
     for claim in corpus.claims.values():
+        if only is not None and claim.id not in only:
+            continue
         pred = PREDICATES[claim.predicate]
         if pred.sign == "0":
             for ev in claim.evidence:
                 if ev.stance == "no-effect":
-                    yield Diagnostic(
+                    yield claim.id, Diagnostic(
                         ev.span.file, ev.span.line, ev.span.column, "KG502",
                         Severity.WARNING,
                         f"a study that found no effect supports claim '{claim.id}', which "
@@ -34,7 +43,7 @@ def check(corpus: Corpus) -> Iterator[Diagnostic]:
                 continue
             span = claim.field_spans.get("predicate", claim.span)
             article = "an" if entity.role[0] in "aeiou" else "a"
-            yield Diagnostic(
+            yield claim.id, Diagnostic(
                 span.file, span.line, span.column, "KG501", Severity.ERROR,
                 f"'{pred.name}' cannot have {article} {entity.role} as {position} "
                 f"('{eid}' in claim '{claim.id}')",

@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import re
 import shutil
 import statistics
@@ -46,8 +47,11 @@ BENCH = Path(__file__).resolve().parent
 CORPORA = BENCH / "corpora"
 GENERATE = BENCH / "generate.py"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+#: the fastest loader measured: each kg figure is reported beside it (issue 16)
+FLOOR = "parse floor: rapidyaml -> JSON -> json.loads"
 RUNS = [3]  # --runs, for marking cells measured with another number of runs
 PEERS = [0, 10**9]  # --peer-runs (0: as --runs), --peers-max
+LOAD: list[float] = []  # the load average before and after the run
 
 PYSHACL = """
 import sys
@@ -188,8 +192,15 @@ def jobs(shapes: Path) -> list[Job]:
         return lambda s: ([sys.executable, "-c", code, str(s.graph), *extra]
                           if s.graph else None)
 
+    def floor(loader: str) -> Callable[[Size], list[str]]:
+        return lambda s: [sys.executable, str(BENCH / "floor.py"), loader, str(s.root)]
+
     no_graph = "n/a (no graph: kg build failed or missing)"
     return [
+        Job(FLOOR, (), floor("ryml")),
+        Job("parse only: PyYAML CSafeLoader load", (), floor("csafe")),
+        Job("parse only: kg.fastyaml (floor + identity checks)", (), floor("kg-fast")),
+        Job("parse only: kg.yamlfile reference loader (positions)", (), floor("kg-reference")),
         Job("kg validate", ("validate",), kg("validate")),
         Job("kg validate (cache warm)", ("validate",), kg("validate"), "warm"),
         Job("kg build", ("build",), lambda s: [KG, "build", "--root", str(s.root)]),
@@ -275,9 +286,12 @@ def ratio(ours: Cell, theirs: Cell) -> str:
 def render(sizes: list[Size], table: dict[str, dict[int, Cell]], runs: int) -> str:
     head = "| job | " + " | ".join(f"{s.claims:,} claims" for s in sizes) + " |"
     rule = "|---|" + "---|" * len(sizes)
+    load = "" if not LOAD else (
+        f" Load average (1 min) on the machine: {LOAD[0]:.1f} before, {LOAD[-1]:.1f} after"
+        " (2 cores shared with other jobs: take ratios in one run, not absolute times).")
     lines = [
         f"Machine: {machine_long()}. Run on {date.today().isoformat()}: "
-        f"median wall time of {runs} cold processes (peak RSS of the median run).",
+        f"median wall time of {runs} cold processes (peak RSS of the median run).{load}",
         "",
         head,
         rule,
@@ -299,6 +313,15 @@ def render(sizes: list[Size], table: dict[str, dict[int, Cell]], runs: int) -> s
             lines.append(f"| {label} | " + " | ".join(
                 ratio(table[ours][s.claims], theirs[s.claims]) if theirs else "n/a"
                 for s in sizes) + " |")
+    floor_cells = table.get(FLOOR, {})
+    if floor_cells:
+        lines += ["", "Our time as a ratio to the parse floor (rapidyaml, same run):", "",
+                  "| ratio | " + " | ".join(f"{s.claims:,}" for s in sizes) + " |", rule]
+        for label in ("kg validate", "kg build", "kg build after a one-file edit"):
+            if label in table:
+                lines.append(f"| {label} / parse floor | " + " | ".join(
+                    ratio(table[label][s.claims], floor_cells[s.claims]) for s in sizes)
+                    + " |")
     per_claim = []
     for label in ("kg validate", "kg build"):
         cells = table.get(label, {})
@@ -352,7 +375,15 @@ def main() -> None:
     parser.add_argument("--peers-max", type=int, default=10**9,
                         help="skip the peer jobs above this many claims")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds per run")
+    parser.add_argument("--section", default="",
+                        help="write between <!-- bench:SECTION:start/end --> markers")
+    parser.add_argument("--no-generator", action="store_true",
+                        help="do not time bench/generate.py")
     args = parser.parse_args()
+    if args.section:
+        global START, END
+        START, END = f"<!-- bench:{args.section}:start -->", f"<!-- bench:{args.section}:end -->"
+    LOAD.append(os.getloadavg()[0])
     RUNS[0] = args.runs
     PEERS[:] = [args.peer_runs, args.peers_max]
     sizes_n = [int(x) for x in args.sizes.split(",") if x.strip()]
@@ -362,7 +393,7 @@ def main() -> None:
             ("validate", "build", "export", "studies", "paths", "sparql")}
     selected = [j for j in jobs(shapes)
                 if not args.only or any(w in j.label for w in args.only.split(","))]
-    table: dict[str, dict[int, Cell]] = {"bench/generate.py": {}}
+    table: dict[str, dict[int, Cell]] = {} if args.no_generator else {"bench/generate.py": {}}
     table.update({j.label: {} for j in selected})
     sizes: list[Size] = []
     for n in sizes_n:
@@ -370,8 +401,10 @@ def main() -> None:
         size = Size(n, root, json.loads((root / "bench.json").read_text()))
         prepare(size, have, args.timeout)
         sizes.append(size)
-        print(f"{n} claims: generator", file=sys.stderr)
-        table["bench/generate.py"][n] = measure_generator(n, args.seed, args.runs, args.timeout)
+        if not args.no_generator:
+            print(f"{n} claims: generator", file=sys.stderr)
+            table["bench/generate.py"][n] = measure_generator(n, args.seed, args.runs,
+                                                              args.timeout)
         for job in selected:
             missing = [c for c in job.needs if not have.get(c, False)]
             if missing:
@@ -383,6 +416,7 @@ def main() -> None:
             print(f"{n} claims: {job.label}", file=sys.stderr)
             table[job.label][n] = measure(job, size, args.runs, args.timeout)
         clear_build(root)
+    LOAD.append(os.getloadavg()[0])
     text = render(sizes, table, args.runs)
     sys.stdout.write(text)
     if args.out:

@@ -98,7 +98,8 @@ def owned(corpus: Corpus, only: Container[str] | None = None
         if study.key not in known_refs and study.key not in corpus.invalid:
             yield None, _err(study.span, "KG205",
                              f"study '{study.key}' has no entry in references.bib",
-                             did_you_mean(study.key, refs) or "add the BibTeX entry, or fix the key")
+                             did_you_mean(study.key, refs)
+                             or "add the BibTeX entry, or fix the key")
     if corpus.article:
         for key, span in zip(corpus.article.references, corpus.article.reference_spans,
                              strict=False):

@@ -43,10 +43,11 @@ from typing import Any
 from kg.model import Span
 from kg.yamlfile import (
     MAX_BYTES,
+    TYPED_FIRSTS,
     Mark,
     PosDict,
     PosList,
-    _Composer,
+    implicit_resolvers,
     load_yaml,
 )
 
@@ -109,8 +110,7 @@ def declines(raw: bytes) -> bool:
 
 #: First characters for which PyYAML's implicit resolvers may give something other than a
 #: string (bool, null, int, float, timestamp, merge, value); "" is the empty scalar.
-_RISKY: frozenset[str] = frozenset(
-    k for k in _Composer.yaml_implicit_resolvers if k is not None) | {"", "*", "&", "!"}
+_RISKY: frozenset[str] = TYPED_FIRSTS | {"", "*", "&", "!"}
 _seen: dict[str, bool] = {}
 _YAML_FLOAT = re.compile(r"[-+]?[0-9][0-9]*\.[0-9]*(?:[eE][-+][0-9]+)?\Z")
 
@@ -128,7 +128,7 @@ def _typed(text: str) -> bool:
             found = True
         else:
             found = any(tag != "tag:yaml.org,2002:str" and rx.match(text)
-                        for tag, rx in _Composer._resolvers_for(text[:1]))
+                        for tag, rx in implicit_resolvers(text[:1]))
         if len(text) <= 40 and len(_seen) < 100_000:
             _seen[text] = found
     return found

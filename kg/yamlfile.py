@@ -113,6 +113,17 @@ class _Composer(_Base):  # type: ignore[misc]
         return found
 
 
+def implicit_resolvers(first: str) -> list[tuple[str, Any]]:
+    """PyYAML's implicit resolvers, (tag, pattern), for a plain scalar starting with
+    ``first`` ("" for the empty scalar): how the reference loader types plain text."""
+    return _Composer._resolvers_for(first)
+
+
+#: The first characters of plain scalars the reference loader may type as other than text.
+TYPED_FIRSTS: frozenset[str] = frozenset(
+    k for k in _Composer.yaml_implicit_resolvers if k is not None)
+
+
 class _Converter:
     """Node tree -> PosDict / PosList / scalars, with marks, in one recursive pass."""
 

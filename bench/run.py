@@ -130,8 +130,9 @@ def clear_build(root: Path) -> None:
     shutil.rmtree(root / "build", ignore_errors=True)
 
 
-def prepare(size: Size, have: dict[str, bool], timeout: float) -> None:
-    """The graph for the peers (kg build -o, unmeasured) and a query file."""
+def prepare(size: Size, have: dict[str, bool], timeout: float, with_graph: bool = True) -> None:
+    """The graph for the peers (kg build -o, unmeasured; only ``with_graph``) and a query
+    file."""
     claim = str(size.manifest["claim"])
     template = REPO / "queries" / "supports-for-claim.rq"
     text = template.read_text(encoding="utf-8") if template.is_file() else ""
@@ -140,7 +141,7 @@ def prepare(size: Size, have: dict[str, bool], timeout: float) -> None:
         text = FALLBACK_QUERY % claim
     size.query_file = size.root.with_name(size.root.name + ".rq")
     size.query_file.write_text(text, encoding="utf-8")
-    if not have["build"]:
+    if not have["build"] or not with_graph:
         return
     graph = size.root.with_name(size.root.name + ".ttl")
     graph.unlink(missing_ok=True)  # rebuilt every run: kg's graph changes as kg does
@@ -399,7 +400,8 @@ def main() -> None:
     for n in sizes_n:
         root = corpus_for(n, args.seed)
         size = Size(n, root, json.loads((root / "bench.json").read_text()))
-        prepare(size, have, args.timeout)
+        prepare(size, have, args.timeout,
+                with_graph=any(j.label.startswith("peer:") for j in selected))
         sizes.append(size)
         if not args.no_generator:
             print(f"{n} claims: generator", file=sys.stderr)

@@ -36,9 +36,12 @@ import json
 import os
 import re
 import sys
+from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+
+import yaml as _yaml
 
 from kg.model import Span
 from kg.yamlfile import (
@@ -48,8 +51,10 @@ from kg.yamlfile import (
     PosDict,
     PosList,
     implicit_resolvers,
-    load_yaml,
 )
+
+#: A mark packed in one integer: line << _COL | column.
+_COL = 32
 
 try:  # the fast path is optional: without rapidyaml every file takes the reference path
     import ryml as _ryml  # type: ignore[import-untyped]
@@ -336,35 +341,70 @@ def load(raw: bytes) -> FastDict | None:
 
 # -- positions, found when needed ---------------------------------------------------------------
 
+_Parser: Any = getattr(_yaml, "CSafeLoader", _yaml.SafeLoader)
+_NODE_EVENTS = (_yaml.ScalarEvent, _yaml.MappingStartEvent, _yaml.SequenceStartEvent,
+                _yaml.AliasEvent)
+
 
 class Positions:
-    """The reference loader's marks for one file's lazy marks, parsed on first use."""
+    """The reference loader's marks for one file's lazy marks, found on first use.
 
-    __slots__ = ("file", "raw", "_dicts")
+    libyaml (PyYAML's C parser, as in the reference loader) reads the file's events once;
+    the marks of every mapping's start, keys and values and of every list's items are kept
+    packed in arrays (a few bytes a mark), numbered as the fast path numbered them: a
+    mapping when it closes. The file is one the fast path read, so it has no alias, merge
+    key or duplicate key, and an event's mark is the reference loader's mark of its node.
+    """
+
+    __slots__ = ("file", "raw", "_starts", "_first", "_kv", "_items")
 
     def __init__(self, file: str, raw: bytes) -> None:
         self.file, self.raw = file, raw
-        self._dicts: list[PosDict] | None = None
+        self._starts: array[int] | None = None
+        self._first: array[int] = array("q")
+        self._kv: array[int] = array("q")
+        self._items: dict[tuple[int, int], array[int]] = {}
 
-    def _load(self) -> list[PosDict]:
-        data, _ = load_yaml(self.raw, self.file)
-        out: list[PosDict] = []
-
-        def visit(node: Any) -> None:
-            if isinstance(node, PosDict):
-                for v in node.values():
-                    visit(v)
-                out.append(node)
-            elif isinstance(node, PosList):
-                for v in node:
-                    visit(v)
-
+    def _load(self) -> array[int]:
+        yaml = _yaml
+        starts, first, kv = array("q"), array("q"), array("q")
+        items: dict[tuple[int, int], array[int]] = {}
+        # a frame: [is_mapping, start mark, marks (key, value, ... or items),
+        #           the mapping that owns a list, the list's slot there, a mapping's lists]
+        stack: list[list[Any]] = []
         try:
-            visit(data)
-        except RecursionError:  # pragma: no cover - the fast path declines deep nesting
-            out = []
-        self._dicts = out
-        return out
+            for ev in yaml.parse(self.raw, Loader=_Parser):
+                cls = ev.__class__
+                if cls is yaml.MappingEndEvent:
+                    frame = stack.pop()
+                    n = len(starts)  # numbered when it closes, as json.loads' hook does
+                    starts.append(frame[1])
+                    first.append(len(kv))
+                    kv.extend(frame[2])
+                    for slot, marks in frame[5].items():
+                        items[(n, slot)] = array("q", marks)
+                elif cls is yaml.SequenceEndEvent:
+                    frame = stack.pop()
+                    if frame[3] is not None:
+                        frame[3][5][frame[4]] = frame[2]
+                elif cls in _NODE_EVENTS:
+                    m: Any = ev.start_mark
+                    mark = ((m.line + 1) << _COL) | (m.column + 1)
+                    parent = stack[-1] if stack else None
+                    slot = -1
+                    if parent is not None:
+                        slot = len(parent[2]) // 2  # the key's place, for a value
+                        parent[2].append(mark)
+                    if cls is yaml.MappingStartEvent:
+                        stack.append([True, mark, [], None, -1, {}])
+                    elif cls is yaml.SequenceStartEvent:
+                        owner = parent if parent is not None and parent[0] else None
+                        stack.append([False, mark, [], owner, slot, {}])
+        except Exception:  # the fast path read it; libyaml should too
+            starts, first, kv, items = array("q"), array("q"), array("q"), {}
+        self._first, self._kv, self._items = first, kv, items
+        self._starts = starts
+        return starts
 
     def span(self, at: Mark) -> Span:
         return LazySpan(self.file, self, at)
@@ -374,24 +414,26 @@ class Positions:
         line, code = at
         if line > 0:
             return at
-        dicts = self._dicts if self._dicts is not None else self._load()
+        starts = self._starts if self._starts is not None else self._load()
         n = -line - 1
-        if n >= len(dicts):
+        if n >= len(starts):
             return (1, 1)
-        d = dicts[n]
-        if code == 0:
-            return d.start
-        keys = list(d)
-        if code > 0:
-            i = (code - 1) // 2
-            if i >= len(keys):
-                return d.start
-            return d.key_mark(keys[i]) if code % 2 else d.value_mark(keys[i])
-        i, j = divmod(-code - 1, 1 << _SHIFT)
-        if i >= len(keys):
-            return d.start
-        seq = d[keys[i]]
-        return seq.item_mark(j) if isinstance(seq, PosList) else d.value_mark(keys[i])
+        packed = starts[n]
+        if code != 0:
+            lo = self._first[n]
+            hi = self._first[n + 1] if n + 1 < len(self._first) else len(self._kv)
+            if code > 0:
+                at_kv = lo + code - 1  # keys and values alternate
+                if at_kv < hi:
+                    packed = self._kv[at_kv]
+            else:
+                i, j = divmod(-code - 1, 1 << _SHIFT)
+                seq = self._items.get((n, i))
+                if seq is not None and j < len(seq):
+                    packed = seq[j]
+                elif lo + 2 * i + 1 < hi:
+                    packed = self._kv[lo + 2 * i + 1]
+        return (packed >> _COL, packed & ((1 << _COL) - 1))
 
 
 #: A lazy span keeps its mark as one integer (less memory than a tuple of two).
@@ -441,6 +483,10 @@ class LazySpan(Span):
 
     def __repr__(self) -> str:
         return repr(self.resolved())
+
+    def __str__(self) -> str:
+        line, column = self._positions.mark(self.at)
+        return f"{self.file}:{line}:{column}"
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (Span, (self.file, self.line, self.column))

@@ -263,6 +263,11 @@ def load_corpus(root: Path, *, use_cache: bool = False, fast: bool = True,
                 continue
             corpus.digests[rel] = read.sha256
             corpus.reads[rel] = read
+            if fast and part != "references":
+                found = load_fast(rel, part, read.data)
+                if found is not None:  # quicker than writing and reading a cache entry
+                    results.append(found)
+                    continue
             hit, entry, key = None, None, ""
             if folder is not None:
                 key = _file_key(root, rel, read.sha256)
@@ -272,7 +277,7 @@ def load_corpus(root: Path, *, use_cache: bool = False, fast: bool = True,
                 keep.add(entry.name)
             results.append(hit)
             if hit is None:
-                jobs.append((rel, part, read.data, entry, key, fast))
+                jobs.append((rel, part, read.data, entry, key, False))
         fresh = iter(_load_all(jobs, progress))
         for i, result in enumerate(results):
             if result is None:

@@ -80,8 +80,8 @@ _ASCII_BAD = re.compile(rb"[\x00-\x09\x0b-\x1f\x7f\\]")  # controls, tab, CR, ba
 #: As PyYAML's Reader refuses (yaml.reader.Reader.NON_PRINTABLE), plus the line breaks
 #: PyYAML knows and rapidyaml does not (NEL, U+2028, U+2029), a BOM, tab, CR and backslash.
 _TEXT_BAD = re.compile(
-    "[^\x0a\x20-\x5b\x5d-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
-    "\U00010000-\U0010ffff]")
+    r"[^\x0a\x20-\x5b\x5d-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
+    r"\U00010000-\U0010ffff]")
 
 
 #: The bytes a plain ASCII file may hold without a closer look: printable ASCII and LF,

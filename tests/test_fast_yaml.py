@@ -89,6 +89,7 @@ def test_the_real_corpus_mostly_takes_the_fast_path() -> None:
     b"a: 0123\n", b"a: 2024-01-01\n", b"a: ~\n", b"a: null\n", b"a: 1e5\n", b"a: .5\n",
     b"a: 12.\n", b"a: +1\n", b"a: NaN\n", b"- a\n", b"--- a\n", b"a: \"\\u00e9\"\n",
     b"a:\tb\n", b"a: b\r\n", b"\xef\xbb\xbfa: b\n", b"a: b: c\n", b"? [a]\n: b\n",
+    "a: x\u2028\n  y\n".encode(), "a: [x, \u00e9]\nb: \ufffe\n".encode(),
     b"a: '15'\nb: 15\n", b"", b"a: \x85b\n", b"a: [b, [c]]\n",
 ])
 def test_tricky_inputs_read_as_the_reference_reads_them(raw: bytes) -> None:

@@ -124,12 +124,32 @@ def _load_in_worker(job: Job) -> FileResult | None:
     return _load_job(job, worker=True)
 
 
-def _load_all(jobs: list[Job], progress: Progress) -> list[FileResult]:
-    """Results in job order; two processes share a large amount of parsing."""
+def _reference(root: Path, folder: Path | None, keep: set[str], rel: str, part: str,
+               read: Any) -> FileResult:
+    """One file the fast path declined: its cached reference parse, or a new one (cached)."""
+    from kg.cache import read_entry, write_entry
+
+    if folder is None:
+        return load_file(rel, part, read.data, fast=False)
+    key = _file_key(root, rel, read.sha256)
+    entry = folder / f"{key}.json"
+    keep.add(entry.name)
+    hit = _checked(read_entry(entry, key))
+    if hit is None:
+        hit = load_file(rel, part, read.data, fast=False)
+        write_entry(entry, key, hit)
+    return hit
+
+
+def _load_all(jobs: list[Job], progress: Progress, done: int = 0,
+              total: int | None = None) -> list[FileResult]:
+    """Results in job order; two processes share a large amount of parsing. Progress
+    counts on from ``done`` files of ``total``."""
     from kg import fastyaml
     from kg.cache import read_entry
 
-    total = len(jobs)
+    if total is None:
+        total = len(jobs)
 
     size = sum(len(job[2]) for job in jobs)
     # a worker sends its result through the cache; a lazy span (kg.fastyaml) could not
@@ -149,7 +169,7 @@ def _load_all(jobs: list[Job], progress: Progress) -> list[FileResult]:
                 chunks = max(1, min(8, len(jobs) // 32))
                 for result in pool.imap(_load_in_worker, jobs, chunksize=chunks):
                     sent.append(result)
-                    progress("parsing files", len(sent), total)
+                    progress("parsing files", done + len(sent), total)
             out = []
             for job, result in zip(jobs, sent, strict=True):
                 if result is None:  # written to the cache by the worker
@@ -165,7 +185,7 @@ def _load_all(jobs: list[Job], progress: Progress) -> list[FileResult]:
         result = _load_job(job)
         assert result is not None
         serial.append(result)
-        progress("parsing files", len(serial), total)
+        progress("parsing files", done + len(serial), total)
     return serial
 
 
@@ -245,6 +265,7 @@ def load_corpus(root: Path, *, use_cache: bool = False, fast: bool = True,
             corpus.incomplete.add("references" if rel == BIB_FILE else "claims")
         results: list[FileResult | None] = []
         jobs: list[Job] = []
+        fast_todo: list[tuple[int, str, str, Any]] = []
         keep: set[str] = set()
         folder = cache_dir(root, "files") if use_cache else None
         for path in inputs.files:
@@ -263,11 +284,10 @@ def load_corpus(root: Path, *, use_cache: bool = False, fast: bool = True,
                 continue
             corpus.digests[rel] = read.sha256
             corpus.reads[rel] = read
-            if fast and part != "references":
-                found = load_fast(rel, part, read.data)
-                if found is not None:  # quicker than writing and reading a cache entry
-                    results.append(found)
-                    continue
+            if fast and part != "references":  # parsed below, in this process
+                fast_todo.append((len(results), rel, part, read))
+                results.append(None)
+                continue
             hit, entry, key = None, None, ""
             if folder is not None:
                 key = _file_key(root, rel, read.sha256)
@@ -278,7 +298,15 @@ def load_corpus(root: Path, *, use_cache: bool = False, fast: bool = True,
             results.append(hit)
             if hit is None:
                 jobs.append((rel, part, read.data, entry, key, False))
-        fresh = iter(_load_all(jobs, progress))
+        total = len(fast_todo) + len(jobs)
+        for done, (i, rel, part, read) in enumerate(fast_todo, 1):
+            # quicker than writing and reading a cache entry: not cached
+            found = load_fast(rel, part, read.data)
+            if found is None:  # declined: the reference loader, through the cache
+                found = _reference(root, folder, keep, rel, part, read)
+            results[i] = found
+            progress("parsing files", done, total)
+        fresh = iter(_load_all(jobs, progress, len(fast_todo), total))
         for i, result in enumerate(results):
             if result is None:
                 results[i] = next(fresh)

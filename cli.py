@@ -15,7 +15,7 @@ import click
 
 from kg.errors import KgError
 
-#: kg.vocabulary.DESIGNS, spelt out so that `kg` starts without importing the vocabulary
+#: kg.corpus.vocabulary.DESIGNS, spelt out so that `kg` starts without importing the vocabulary
 #: (tests/test_cli_choices.py keeps the two equal)
 DESIGNS = ("meta-analysis", "systematic-review", "rct", "prospective-cohort",
            "retrospective-cohort", "case-control", "cross-sectional", "narrative-review",
@@ -207,7 +207,7 @@ def validate(root: Path | None, fmt: str, strict: bool, no_cache: bool,
     parsed again.
     """
     from kg import diagnostics as D
-    from kg.validator import run_validation
+    from kg.checks.validator import run_validation
 
     path = _root(root)
     try:
@@ -222,7 +222,7 @@ def validate(root: Path | None, fmt: str, strict: bool, no_cache: bool,
     elif fmt == "github":
         text = D.render_github(diags)
     elif fmt == "sarif":
-        from kg.codes import DOCS_URL, sarif_rules
+        from kg.checks.codes import DOCS_URL, sarif_rules
 
         text = D.render_sarif(diags, sarif_rules(), _version(), DOCS_URL)
     else:
@@ -230,7 +230,7 @@ def validate(root: Path | None, fmt: str, strict: bool, no_cache: bool,
     if output is None:
         click.echo(text, nl=False)
     else:
-        from kg.audit import write_atomic
+        from kg.questions.audit import write_atomic
 
         try:
             write_atomic(output, text, path)  # never over a corpus input (kg.output)
@@ -264,9 +264,9 @@ def explain(code: str, as_json: bool) -> None:
 
     CODE is a code such as KG101 (any case). Exit status: 0 explained, 1 no such code.
     """
-    from kg.codes import CODES, explain_data
-    from kg.codes import explain as explain_code
-    from kg.schema import did_you_mean
+    from kg.checks.codes import CODES, explain_data
+    from kg.checks.codes import explain as explain_code
+    from kg.corpus.schema import did_you_mean
 
     key = code.strip().upper()
     if key not in CODES:
@@ -300,7 +300,7 @@ def init(directory: Path, base: str | None, kg_requirement: str | None) -> None:
     report for code scanning, the audit as the job summary). Existing repository files
     are kept; existing corpus files make it refuse.
     """
-    from kg.scaffold import init_corpus
+    from kg.repo.scaffold import init_corpus
 
     if base is None:
         if not _interactive():
@@ -334,10 +334,10 @@ def schema(kind: str | None, output: Path | None) -> None:
     """
     import json
 
-    from kg import jsonschemas as J
+    from kg.corpus import jsonschemas as J
 
     if output is not None:
-        from kg.audit import write_atomic
+        from kg.questions.audit import write_atomic
 
         try:
             output.mkdir(parents=True, exist_ok=True)
@@ -372,7 +372,7 @@ def diff(root: Path | None, revs: tuple[str, ...], fmt: str, as_json: bool,
     moved), evidence lines added and removed, computed values that moved (status,
     level, ...), and the diagnostics introduced and fixed.
     """
-    from kg import diff as X
+    from kg.repo import diff as X
 
     if len(revs) > 2:
         raise click.UsageError("give at most two revisions")
@@ -408,7 +408,7 @@ def add_study(root: Path | None, doi: str | None, pmid: str | None,
     until you fill them in (kg validate points at them). Needs the network; offline, it
     says so and changes nothing (exit 2).
     """
-    from kg import curation as C
+    from kg.repo import curation as C
 
     if bool(doi) == bool(pmid):
         raise click.UsageError("give exactly one of --doi and --pmid")
@@ -446,7 +446,7 @@ def add_entity(root: Path | None, ident: str, label: str, role: str, kind: str,
     Bioregistry snapshot: an unknown prefix gets suggestions (close spellings, or the
     prefixes usual for KIND); without --xref, the usual prefixes for KIND are listed.
     """
-    from kg import curation as C
+    from kg.repo import curation as C
 
     path = _root(root)
     try:
@@ -533,7 +533,7 @@ def _q_style() -> Any:
 
 
 def _q_lookup_error(exc: Exception) -> click.ClickException:
-    from kg.lookup import Ambiguous
+    from kg.questions.lookup import Ambiguous
 
     message = getattr(exc, "message", str(exc))
     return AmbiguousInput(message) if isinstance(exc, Ambiguous) else NothingFound(message)
@@ -595,8 +595,8 @@ def studies(root: Path | None, claim: tuple[str, ...], limit: int, designs: tupl
     if designs or cited is not None or words:
         raise click.UsageError("--design, --cited/--uncited and --words list studies; "
                                "give them without CLAIM")
-    from kg import views
-    from kg.lookup import find_claim_id, suggest
+    from kg.questions import views
+    from kg.questions.lookup import find_claim_id, suggest
 
     ix = _q_index(root, endpoint, graph)
     query = " ".join(claim).strip()
@@ -621,8 +621,8 @@ def studies(root: Path | None, claim: tuple[str, ...], limit: int, designs: tupl
 
 def _study_list(ix: Any, designs: tuple[str, ...], cited: bool | None,
                 words: str | None, as_json: bool) -> None:
-    from kg import views
-    from kg.search import filter_studies
+    from kg.questions import views
+    from kg.questions.filters import filter_studies
 
     listing = ix.study_listing()
     corpus = ix.corpus_for(studies=[row[0] for row in listing])
@@ -669,9 +669,9 @@ def claims(root: Path | None, about: str | None, position: str, study: str | Non
     Exit status: 0 with claims listed, 1 when none match (or ENTITY/KEY is unknown),
     2 when ENTITY is ambiguous.
     """
-    from kg import views
-    from kg.lookup import LookupFailed, find_entity, find_study
-    from kg.search import filter_claims
+    from kg.questions import views
+    from kg.questions.filters import filter_claims
+    from kg.questions.lookup import LookupFailed, find_entity, find_study
 
     if about is not None and not about.strip():
         raise click.BadParameter("needs an entity (id, label, synonym or CURIE)",
@@ -710,7 +710,7 @@ OUTPUT_OPTION = click.option(
 
 
 def _emit_diagram(diagram: Any, fmt: str, output: Path | None) -> None:
-    from kg.diagram import render
+    from kg.questions.diagram import render
 
     try:
         text = render(diagram, fmt)
@@ -742,8 +742,8 @@ def show(root: Path | None, ident: tuple[str, ...], fmt: str | None, output: Pat
     chains it sits in, the claims a study bears on.
     Exit status: 0 found, 1 nothing matches, 2 ambiguous.
     """
-    from kg import views
-    from kg.lookup import LookupFailed, find_any
+    from kg.questions import views
+    from kg.questions.lookup import LookupFailed, find_any
 
     fmt = "json" if as_json else (fmt or "text")
     ix = _q_index(root, endpoint, graph)
@@ -752,7 +752,7 @@ def show(root: Path | None, ident: tuple[str, ...], fmt: str | None, output: Pat
     except LookupFailed as exc:
         raise _q_lookup_error(exc) from None
     if fmt in ("mermaid", "dot", "svg"):
-        from kg import diagram as D
+        from kg.questions import diagram as D
 
         if found.entity is not None:
             eid = found.entity.id
@@ -768,7 +768,7 @@ def show(root: Path | None, ident: tuple[str, ...], fmt: str | None, output: Pat
             _emit_diagram(D.study_diagram(corpus, key), fmt, output)
         else:
             assert found.claim is not None
-            from kg.paths import neighbourhood
+            from kg.questions.paths import neighbourhood
 
             c = found.claim
             adj, back = neighbourhood(ix, c.subject, c.object)
@@ -826,9 +826,9 @@ def paths(root: Path | None, source: str, target: str, max_hops: int, limit: int
     are followed; links the curator added are marked.
     Exit status: 0 chains found, 1 none (or an unknown entity), 2 ambiguous entity.
     """
-    from kg import views
-    from kg.lookup import LookupFailed, find_entity
-    from kg.paths import chain_data, find_chains, origin_of
+    from kg.questions import views
+    from kg.questions.lookup import LookupFailed, find_entity
+    from kg.questions.paths import chain_data, find_chains, origin_of
 
     fmt = "json" if as_json else (fmt or "text")
     ix = _q_index(root, endpoint, graph)
@@ -855,7 +855,7 @@ def paths(root: Path | None, source: str, target: str, max_hops: int, limit: int
                  + (f" through '{through.id}'" if through else ""))
         return
     if fmt in ("mermaid", "dot", "svg"):
-        from kg.diagram import from_chains
+        from kg.questions.diagram import from_chains
 
         labels = {e.id: (e.label, e.role) for e in corpus.entities.values()}
         through_text = f" through {through.label}" if through else ""
@@ -887,8 +887,8 @@ def paths(root: Path | None, source: str, target: str, max_hops: int, limit: int
 def stats(root: Path | None, as_json: bool, endpoint: str | None, graph: str | None) -> None:
     """Counts: entities by role, claims by status and certainty, evidence by stance and
     design, studies."""
-    from kg import views
-    from kg.stats import graph_stats
+    from kg.questions import views
+    from kg.questions.stats import graph_stats
 
     q = _q_index(root, endpoint, graph)
     _q_emit(graph_stats(q.store, q.base), as_json, views.render_stats)
@@ -949,8 +949,8 @@ def sparql(root: Path | None, query: str, fmt: str, as_json: bool, timeout: floa
     Exit status: 0 with results (ASK true), 1 no results (ASK false), 2 a bad or refused
     query, one that ran past a limit, or an endpoint that cannot be reached or refuses.
     """
-    from kg import sparql as Q
-    from kg.namespaces import prefixes
+    from kg.graph.namespaces import prefixes
+    from kg.store import sparql as Q
 
     try:
         text = Q.read_query(query)
@@ -1032,7 +1032,7 @@ def _built_graph(root: Path | None, base: str | None) -> Any:
     """Validate (the graph compiles on first use, with compiled parts cached under
     build/cache/compiled/); on corpus errors print them like `kg validate` and exit 1."""
     from kg import diagnostics as D
-    from kg.compiler import build as run_build
+    from kg.graph.compiler import build as run_build
 
     path = _root(root)
     try:
@@ -1054,7 +1054,7 @@ def _built_graph(root: Path | None, base: str | None) -> Any:
 
 def _still_unchanged(result: Any) -> None:
     """Stop (nothing written) when an input changed while it was being compiled."""
-    from kg.corpus import check_unchanged
+    from kg.corpus.load import check_unchanged
 
     try:
         check_unchanged(result.corpus)
@@ -1076,7 +1076,7 @@ def build(root: Path | None, base: str | None, output: str | None,
     Refuses (exit 1, nothing written) when `kg validate` finds errors. The graph
     uses standard vocabularies (docs/rdf.md) and is byte-identical from run to run.
     """
-    from kg import exporters as X
+    from kg.graph import exporters as X
     from kg.store.freshness import take_snapshot
 
     if output not in (None, "-"):
@@ -1138,7 +1138,7 @@ def push(root: Path | None, base: str | None, endpoint: str, store_url: str | No
     or KG_ENDPOINT_TOKEN); see docs/scale.md. Exit status 2 when the store cannot be
     reached or refuses.
     """
-    from kg import exporters as X
+    from kg.graph import exporters as X
     from kg.store import push as P
 
     path = _root(root)
@@ -1182,11 +1182,11 @@ def push(root: Path | None, base: str | None, endpoint: str, store_url: str | No
               type=click.Choice(["turtle", "n-triples", "json-ld", "trig", "nanopubs",
                                  "graphml", "kgx", "dataset", "vocab", "shapes"]),
               help="turtle; n-triples (sorted lines); json-ld (compacted with "
-              "kg/context.jsonld); trig (one nanopublication per claim); nanopubs (a "
+              "kg/graph/context.jsonld); trig (one nanopublication per claim); nanopubs (a "
               "folder: one <claim-id>.trig file per nanopublication); graphml "
               "(entities as nodes, claims as edges); kgx (Biolink nodes/edges TSV); dataset "
-              "(VoID description from the corpus settings); vocab and shapes (kg/vocab.ttl "
-              "and kg/shapes.ttl on the base IRI).")
+              "(VoID description from the corpus settings); vocab and shapes (kg/graph/vocab.ttl "
+              "and kg/graph/shapes.ttl on the base IRI).")
 @click.option("-o", "--output", metavar="FILE", default=None,
               help="Output file, '-' for stdout. Default: build/graph.<ext> under the corpus "
               "root. For kgx, a prefix: -o out/kg writes out/kg_nodes.tsv, "
@@ -1197,7 +1197,7 @@ def push(root: Path | None, base: str | None, endpoint: str, store_url: str | No
 def export(root: Path | None, base: str | None, fmt: str, output: str | None,
            follow_symlinks: bool) -> None:
     """Export the compiled graph in another format. Writes are atomic."""
-    from kg import exporters as X
+    from kg.graph import exporters as X
 
     if output == "-" and fmt == "kgx":
         raise FatalError("kgx writes three files (nodes, edges and their JSON-LD context); "
@@ -1227,7 +1227,7 @@ def export(root: Path | None, base: str | None, fmt: str, output: str | None,
 
 def _export_folder(root: Path | None, base: str | None, fmt: str, output: str | None) -> None:
     """kg export of a folder format: -o names the folder (never '-'), replaced whole."""
-    from kg import exporters as X
+    from kg.graph import exporters as X
 
     if output == "-":
         raise FatalError(f"{fmt} writes a folder of files; give -o a folder, not '-'")
@@ -1303,7 +1303,7 @@ def audit(root: Path | None, fmt: str, only: tuple[str, ...], output: Path | Non
     uncited: the article gives no reference. Then each citation error recorded on a
     study. Claims the curator added are not audited (docs/evidence.md).
     """
-    from kg import audit as A
+    from kg.questions import audit as A
 
     path = _root(root)
     if output is not None:

@@ -5,9 +5,9 @@
 - ``ryml``: rapidyaml parses, emits JSON, ``json.loads`` reads it (no typing, no positions):
   the fastest loader measured here, the floor ``kg validate`` is compared with;
 - ``csafe``: PyYAML's ``load`` with libyaml's ``CSafeLoader`` (no positions);
-- ``kg-fast``: kg.fastyaml.load (the floor plus the checks that keep it identical to the
+- ``kg-fast``: kg.corpus.fastyaml.load (the floor plus the checks that keep it identical to the
   reference loader);
-- ``kg-reference``: kg.yamlfile.load_yaml (libyaml, every position kept).
+- ``kg-reference``: kg.corpus.yamlfile.load_yaml (libyaml, every position kept).
 
 The garbage collector is off, as in kg. Exits 0; prints the number of files on stderr.
 """
@@ -36,12 +36,12 @@ def main() -> None:
         for path in files:
             yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
     elif loader == "kg-fast":
-        from kg.fastyaml import load
+        from kg.corpus.fastyaml import load
 
         for path in files:
             load(path.read_bytes())
     elif loader == "kg-reference":
-        from kg.yamlfile import load_yaml
+        from kg.corpus.yamlfile import load_yaml
 
         for path in files:
             load_yaml(path.read_bytes(), path.name)

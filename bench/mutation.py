@@ -17,7 +17,7 @@ mutmut 3 copies the copy once more to mutants/, puts a trampoline in every funct
 runs, for each mutant, only the selected tests that reach the mutated function.
 
 What it cannot see: mutmut 3 mutates code inside functions and methods only, so tables
-at module level (START in kg/evidence.py, PREDICATES in kg/vocabulary.py, the schema's
+at module level (START in kg/evidence.py, PREDICATES in kg/corpus/vocabulary.py, the schema's
 patterns) are pinned by tests written for them (tests/test_rules_*.py), not measured here.
 Tests that run ``kg`` in a subprocess run the unmutated code, so they kill nothing.
 
@@ -70,32 +70,33 @@ class Module:
 MODULES: dict[str, Module] = {
     "evidence": Module(("kg/evidence.py",),
                        ("tests/test_evidence.py", "tests/test_rules_evidence.py")),
-    "vocabulary": Module(("kg/vocabulary.py",),
+    "vocabulary": Module(("kg/corpus/vocabulary.py",),
                          ("tests/test_rules_vocabulary.py", "tests/test_cli_choices.py")),
-    "schema": Module(("kg/schema.py",),
+    "schema": Module(("kg/corpus/schema.py",),
                      ("tests/test_rules_schema.py",)),
     "checks": Module(("kg/checks/bibliography.py", "kg/checks/consistency.py",
                       "kg/checks/identifiers.py", "kg/checks/integrity.py",
                       "kg/checks/studies.py", "kg/checks/types.py"),
                      ("tests/test_rules_checks.py", "tests/test_consistency.py")),
-    "yamlfile": Module(("kg/yamlfile.py",),
+    "yamlfile": Module(("kg/corpus/yamlfile.py",),
                        ("tests/test_yamlfile.py", "tests/test_rules_yamlfile.py")),
-    "turtle": Module(("kg/turtle.py",),
+    "turtle": Module(("kg/graph/turtle.py",),
                      ("tests/test_rules_turtle.py",
                       "tests/test_build_cache.py::test_writer_matches_pyoxigraph_on_awkward_terms",
                       "tests/test_build_cache.py::test_writer_matches_pyoxigraph_for_another_base",
                       "tests/test_attacks.py::test_2_literal_escaping_round_trips_any_unicode")),
-    "compiler": Module(("kg/compiler.py",),
+    "compiler": Module(("kg/graph/compiler.py",),
                        ("tests/test_rules_compiler.py", "tests/test_build.py",
                         "tests/test_export.py", "--deselect",
                         "tests/test_export.py::test_kgx_passes_the_kgx_validator",
                         "--deselect",
                         "tests/test_build.py::test_byte_identical_across_hash_seeds_and_file_order")),
-    "exporters": Module(("kg/exporters.py",),
+    "exporters": Module(("kg/graph/exporters.py",),
                         ("tests/test_rules_exporters.py", "tests/test_export.py",
                          "--deselect",
                          "tests/test_export.py::test_kgx_passes_the_kgx_validator")),
-    "audit": Module(("kg/audit.py",), ("tests/test_audit.py", "tests/test_rules_audit.py")),
+    "audit": Module(("kg/questions/audit.py",),
+                    ("tests/test_audit.py", "tests/test_rules_audit.py")),
     # the CLI's exit codes: kg/diagnostics.py's exit_code and cli.py's error handling
     "exit-codes": Module(("kg/diagnostics.py", "cli.py"),
                          ("tests/test_rules_exit_codes.py", "tests/test_cli_validate.py"),

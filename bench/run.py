@@ -13,7 +13,7 @@ peak RSS of the median run. Jobs:
   ``kg build`` after one claim file changed (the incremental rebuild);
 - ``kg studies WORDS`` with the cache cold, and warm (one unmeasured run first);
 - ``kg paths A B`` and ``kg sparql QUERY`` (cache warm: the question path);
-- peers on the same graph (the Turtle ``kg build`` wrote): pySHACL with kg/shapes.ttl
+- peers on the same graph (the Turtle ``kg build`` wrote): pySHACL with kg/graph/shapes.ttl
   (rdflib parse + validate), and rdflib parse + Turtle serialize;
 - the generator itself.
 
@@ -200,8 +200,9 @@ def jobs(shapes: Path) -> list[Job]:
     return [
         Job(FLOOR, (), floor("ryml")),
         Job("parse only: PyYAML CSafeLoader load", (), floor("csafe")),
-        Job("parse only: kg.fastyaml (floor + identity checks)", (), floor("kg-fast")),
-        Job("parse only: kg.yamlfile reference loader (positions)", (), floor("kg-reference")),
+        Job("parse only: kg.corpus.fastyaml (floor + identity checks)", (), floor("kg-fast")),
+        Job("parse only: kg.corpus.yamlfile reference loader (positions)", (),
+            floor("kg-reference")),
         Job("kg validate", ("validate",), kg("validate")),
         Job("kg validate (cache warm)", ("validate",), kg("validate"), "warm"),
         Job("kg build", ("build",), lambda s: [KG, "build", "--root", str(s.root)]),
@@ -213,7 +214,7 @@ def jobs(shapes: Path) -> list[Job]:
         Job("kg studies WORDS (cache warm)", ("studies",), studies, "warm", ok_codes=(0, 1)),
         Job("kg paths A B (cache warm)", ("paths",), paths, "warm", ok_codes=(0, 1)),
         Job("kg sparql QUERY (cache warm)", ("sparql",), sparql, "warm", ok_codes=(0, 1)),
-        Job("peer: pySHACL, kg/shapes.ttl (rdflib parse + validate)", (),
+        Job("peer: pySHACL, kg/graph/shapes.ttl (rdflib parse + validate)", (),
             peer(PYSHACL, str(shapes)), why=lambda s: no_graph, ok_codes=(0, 1)),
         Job("peer: rdflib Turtle parse + serialize", (), peer(RDFLIB),
             why=lambda s: no_graph),
@@ -300,7 +301,7 @@ def render(sizes: list[Size], table: dict[str, dict[int, Cell]], runs: int) -> s
     ]
     for label, cells in table.items():
         lines.append(f"| {label} | " + " | ".join(cells[s.claims].text for s in sizes) + " |")
-    shacl = table.get("peer: pySHACL, kg/shapes.ttl (rdflib parse + validate)", {})
+    shacl = table.get("peer: pySHACL, kg/graph/shapes.ttl (rdflib parse + validate)", {})
     rdf = table.get("peer: rdflib Turtle parse + serialize", {})
     pairs = [
         ("kg validate / pySHACL", "kg validate", shacl),
@@ -413,7 +414,7 @@ def main() -> None:
                 table[job.label][n] = Cell("n/a (command missing)")
                 continue
             if job.label.startswith("peer: pySHACL") and not shapes.is_file():
-                table[job.label][n] = Cell("n/a (kg/shapes.ttl missing)")
+                table[job.label][n] = Cell("n/a (kg/graph/shapes.ttl missing)")
                 continue
             print(f"{n} claims: {job.label}", file=sys.stderr)
             table[job.label][n] = measure(job, size, args.runs, args.timeout)

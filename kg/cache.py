@@ -78,9 +78,11 @@ def digest(*items: str | bytes) -> str:
 
 @cache
 def _classes() -> dict[str, type]:
-    """The classes an entry may hold, by name: every dataclass and enum of kg.model,
+    """The classes an entry may hold, by name: every dataclass and enum of kg.corpus.model,
     kg.diagnostics and the compiled Part."""
-    from kg import diagnostics, model, parts
+    from kg import diagnostics
+    from kg.corpus import model
+    from kg.graph import parts
 
     out: dict[str, type] = {}
     for module in (model, diagnostics):
@@ -101,13 +103,13 @@ class DecodeError(ValueError):
 #: list holds its fields in ``dataclasses.fields`` order (entries are keyed by the code, so
 #: another field order never meets this one).
 _TUPLE, _DICT, _SET = "(", "{", "<"
-#: a lazy span of the fast YAML path: its file and lazy mark (kg.fastyaml.LazySpan)
+#: a lazy span of the fast YAML path: its file and lazy mark (kg.corpus.fastyaml.LazySpan)
 _LAZY = "~"
 
 
 @cache
 def _lazy() -> type:
-    from kg.fastyaml import LazySpan
+    from kg.corpus.fastyaml import LazySpan
 
     return LazySpan
 
@@ -136,7 +138,7 @@ def encode(obj: Any) -> Any:
         return {"!": _TUPLE, "a": [encode(v) for v in obj]}
     if cls is dict:
         return {"!": _DICT, "a": [[encode(k), encode(v)] for k, v in obj.items()]}
-    if cls is _lazy():  # kept lazy: decoded again inside kg.fastyaml.scope
+    if cls is _lazy():  # kept lazy: decoded again inside kg.corpus.fastyaml.scope
         lazy: Any = obj
         return {"!": _LAZY, "a": [lazy.file, *lazy.at]}
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
@@ -165,7 +167,7 @@ def _hook(d: dict[str, Any]) -> Any:
     if tag == _SET:
         return {_hashable(v) for v in items}
     if tag == _LAZY:
-        from kg.fastyaml import scoped_span
+        from kg.corpus.fastyaml import scoped_span
 
         if (len(items) != 3 or not isinstance(items[0], str)
                 or not all(type(v) is int for v in items[1:])):

@@ -32,8 +32,8 @@ from typing import Any
 
 from kg.errors import KgError
 
-#: the kg project's own corpus's base (its pyproject.toml sets it); kg/vocab.ttl,
-#: kg/shapes.ttl and kg/context.jsonld are written under it and rebased on export
+#: the kg project's own corpus's base (its pyproject.toml sets it); kg/graph/vocab.ttl,
+#: kg/graph/shapes.ttl and kg/graph/context.jsonld are written under it and rebased on export
 PROJECT_BASE = "https://example.org/kg-bone-ai/"
 #: the base of a corpus that sets none: under the reserved top-level domain .invalid
 #: (RFC 2606), so that no one can mistake it for a published, resolvable IRI

@@ -110,7 +110,7 @@ SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.IN
 def render_sarif(diags: Sequence[Diagnostic], rules: Mapping[str, Mapping[str, Any]],
                  version: str, information_uri: str) -> str:
     """SARIF 2.1.0. ``rules`` maps a code to its reportingDescriptor (id, name, short and
-    full descriptions, help text and link, default level: kg.codes.sarif_rules); every rule
+    full descriptions, help text and link, default level: kg.checks.codes.sarif_rules); every rule
     is listed, so a dashboard can show the catalogue, and results point at theirs by index."""
     index = {code: i for i, code in enumerate(rules)}
     results = []

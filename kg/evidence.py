@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kg import vocabulary as V
-from kg.model import Claim, Evidence, Study
+from kg.corpus import vocabulary as V
+from kg.corpus.model import Claim, Evidence, Study
 
 #: Ratings of the certainty of evidence, highest first; "none": no supporting line.
 RATINGS: tuple[str, ...] = ("high", "moderate", "low", "very-low", "none")

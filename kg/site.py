@@ -1,7 +1,7 @@
 """``kg site OUT``: a static, browsable evidence site from the same data the CLI answers from.
 
-Every page is built from the dicts kg.views makes for ``kg show --json`` and from
-kg.audit, so the site and the command line never disagree. The site is plain HTML with one
+Every page is built from the dicts kg.questions.views makes for ``kg show --json`` and from
+kg.questions.audit, so the site and the command line never disagree. The site is plain HTML with one
 stylesheet and two small scripts (search), every link relative, so it works from
 ``file://`` and from any static host. Output is byte-deterministic: no timestamps, sorted
 iteration, diagrams drawn by graphviz-pure (same bytes on every platform).
@@ -33,14 +33,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from kg import audit as A
-from kg import diagram as D
-from kg import views
+from kg.corpus.model import Corpus
 from kg.errors import KgError
-from kg.model import Corpus
+from kg.questions import audit as A
+from kg.questions import diagram as D
+from kg.questions import views
 
 if TYPE_CHECKING:
-    from kg.compiler import Build
+    from kg.graph.compiler import Build
 
 JSON = dict[str, Any]
 
@@ -548,7 +548,7 @@ def write_downloads(build: Build, out: Path, a: A.Audit) -> None:
     """Every export, and the audit, under ``out/downloads`` (gzipped when large)."""
     import gzip
 
-    from kg import exporters as X
+    from kg.graph import exporters as X
 
     parts: list[tuple[str, bytes]] = []
     for fmt, _ in DOWNLOADS:
@@ -741,7 +741,7 @@ section.para { border-left: 3px solid var(--line); padding-left: .8em; margin: .
 def build_site(build: Build, out: Path, *, max_diagrams: int = MAX_DIAGRAMS,
                progress: Callable[[str, int, int], None] | None = None) -> Report:
     """Write the site for ``build`` (a corpus that built clean) into ``out`` (emptied)."""
-    from kg.paths import adjacency, links
+    from kg.questions.paths import adjacency, links
 
     corpus = build.corpus
     if out.exists():

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from conftest import REPORT
 
-from kg.corpus import load_corpus
-from kg.model import Corpus
+from kg.corpus.load import load_corpus
+from kg.corpus.model import Corpus
 
 REPO = Path(__file__).parent.parent
 ARTICLE = REPO.parent / "shared" / "source" / "article.txt"

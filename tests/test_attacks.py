@@ -142,7 +142,7 @@ def test_2_literal_escaping_round_trips_any_unicode(value: str) -> None:
     """escape_string over arbitrary Unicode (control characters, line separators, lone
     surrogates): parsed back by pyoxigraph as Turtle, N-Triples and TriG, the value is the
     same; a lone surrogate, which RDF cannot hold, is refused."""
-    from kg.turtle import escape_string
+    from kg.graph.turtle import escape_string
 
     if any("\ud800" <= c <= "\udfff" for c in value):
         with pytest.raises(ValueError):
@@ -162,7 +162,7 @@ def test_2_literal_escaping_round_trips_any_unicode(value: str) -> None:
 
 def test_3_a_file_edited_mid_build_is_detected_and_never_cached(
         valid_corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from kg import validator
+    from kg.checks import validator
 
     real = validator.validate
     path = valid_corpus / "claims" / "mechanism.yaml"
@@ -539,7 +539,7 @@ def test_11_an_unreadable_subfolder_is_an_error(valid_corpus: Path,
 
 
 def test_11_yaml_1_1_coercions_leave_text_as_written(valid_corpus: Path) -> None:
-    from kg.corpus import load_corpus
+    from kg.corpus.load import load_corpus
 
     path = valid_corpus / "claims" / "mechanism.yaml"
     text = path.read_text(encoding="utf-8")
@@ -594,12 +594,12 @@ def _example(cls: type, depth: int = 0) -> Any:
     import dataclasses
     import typing
 
-    import kg.compiler
+    import kg.corpus.model
     import kg.diagnostics
-    import kg.model
+    import kg.graph.compiler
 
-    hints = typing.get_type_hints(cls, vars(kg.model) | vars(kg.diagnostics)
-                                  | vars(kg.compiler))
+    hints = typing.get_type_hints(cls, vars(kg.corpus.model) | vars(kg.diagnostics)
+                                  | vars(kg.graph.compiler))
     values = {}
     for f in dataclasses.fields(cls):
         values[f.name] = _value(hints[f.name], f.name, depth)
@@ -675,7 +675,7 @@ def test_a_cache_entry_with_a_valid_checksum_but_a_foreign_class_is_refused(
     path.write_bytes(entry_bytes(key, b'{"!":"Span","a":["a",1]}'))  # a field missing
     assert read_entry(path, key) is None
     path.write_bytes(entry_bytes(key, b'{"!":"Span","a":["a",1,2]}'))
-    from kg.model import Span
+    from kg.corpus.model import Span
 
     assert read_entry(path, key) == Span("a", 1, 2)
 

@@ -1,4 +1,4 @@
-"""`kg audit` (kg/audit.py): the article's claims against their evidence."""
+"""`kg audit` (kg/questions/audit.py): the article's claims against their evidence."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
-from kg.audit import audit, render_json, render_markdown, render_text, to_dict
-from kg.corpus import load_corpus
+from kg.checks.validator import validate
+from kg.corpus.load import load_corpus
 from kg.diagnostics import Severity
-from kg.validator import validate
+from kg.questions.audit import audit, render_json, render_markdown, render_text, to_dict
 
 REPO = Path(__file__).parent.parent
 VALID = Path(__file__).parent / "corpora" / "valid"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kg.bibtex import parse_bibtex
+from kg.corpus.bibtex import parse_bibtex
 
 TEXT = """% a comment
 @string{jcs = "Journal of Cancer Survivorship"}

@@ -15,11 +15,11 @@ import rdflib
 from click.testing import CliRunner
 
 from cli import cli
-from kg import namespaces as ns
-from kg.compiler import build, compile_graph, vocab_text
+from kg.checks.validator import validate
 from kg.config import PROJECT_BASE, resolve_base
 from kg.errors import KgError
-from kg.validator import validate
+from kg.graph import namespaces as ns
+from kg.graph.compiler import build, compile_graph, vocab_text
 
 REPO = Path(__file__).parent.parent
 B = PROJECT_BASE
@@ -53,7 +53,7 @@ def test_build_writes_build_graph_ttl(runner: CliRunner, valid_corpus: Path) -> 
     triples = {q.triple for q in ox.parse(path=str(out), format=ox.RdfFormat.TURTLE)}
     assert triples == graph_of(valid_corpus)
     assert "triples" in result.stderr and str(out) in result.stderr
-    # no temp files; build/cache/ holds the compiled parts (kg.build_cache)
+    # no temp files; build/cache/ holds the compiled parts (kg.graph.build_cache)
     assert not [p for p in out.parent.iterdir() if p.name not in ("graph.ttl", "cache")]
     assert not [p for p in out.parent.rglob("*") if p.name.endswith(".tmp")]
 
@@ -386,7 +386,7 @@ def test_every_kgv_term_is_defined_in_vocab_ttl(valid_corpus: Path) -> None:
     commented = {str(s) for s in vocab.subjects(rdflib.RDFS.comment)}
     used = {term.value for t in graph_of(valid_corpus) for term in (t.predicate, t.object)
             if isinstance(term, ox.NamedNode) and term.value.startswith(V)}
-    from kg import vocabulary as KV
+    from kg.corpus import vocabulary as KV
     from kg.evidence import RATINGS, STATUSES
     used |= {V + p for p in KV.PREDICATES} | {V + "design-" + d for d in KV.DESIGNS}
     used |= {V + "stance-" + s for s in KV.STANCES} | {V + "kind-" + k for k in KV.KINDS}
@@ -402,9 +402,9 @@ def test_every_kgv_term_is_defined_in_vocab_ttl(valid_corpus: Path) -> None:
 def test_closed_vocabularies_are_mapped_everywhere() -> None:
     """A new predicate, kind, design... must reach vocab.ttl, shapes.ttl, the JSON-LD
     context and the Biolink mapping, or the exports would silently degrade."""
-    from kg import vocabulary as KV
-    from kg.compiler import shapes_text
-    from kg.exporters import context
+    from kg.corpus import vocabulary as KV
+    from kg.graph.compiler import shapes_text
+    from kg.graph.exporters import context
 
     assert set(ns.BIOLINK_PREDICATES) == set(KV.PREDICATES)
     assert set(ns.BIOLINK_CATEGORIES) == set(KV.KINDS)
@@ -423,7 +423,7 @@ def test_closed_vocabularies_are_mapped_everywhere() -> None:
 def test_worked_example_in_docs_is_what_kg_builds(valid_corpus: Path) -> None:
     import re
 
-    from kg.namespaces import prefixes
+    from kg.graph.namespaces import prefixes
 
     text = (REPO / "docs" / "rdf.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```turtle\n(.*?)```", text, re.S)

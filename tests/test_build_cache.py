@@ -1,4 +1,5 @@
-"""kg build's text writer and its per-file cache of compiled parts (kg.turtle, kg.build_cache).
+"""kg build's text writer and its per-file cache of compiled parts (kg.graph.turtle,
+kg.graph.build_cache).
 
 The writer must give exactly pyoxigraph's Turtle; the cache must never change the output:
 a rebuild after any change equals a build from scratch, and a damaged entry is recompiled.
@@ -14,12 +15,12 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
-from kg import build_cache
-from kg import compiler as C
-from kg import namespaces as ns
+from kg.checks.validator import validate
 from kg.config import PROJECT_BASE
-from kg.turtle import Renderer, block
-from kg.validator import validate
+from kg.graph import build_cache
+from kg.graph import compiler as C
+from kg.graph import namespaces as ns
+from kg.graph.turtle import Renderer, block
 
 B = PROJECT_BASE
 RDF_TYPE = ns.RDF + "type"

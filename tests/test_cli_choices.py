@@ -1,12 +1,12 @@
 """The closed choices of the command line's options are the vocabularies (the CLI spells
-them out so that it starts without importing kg.vocabulary)."""
+them out so that it starts without importing kg.corpus.vocabulary)."""
 
 from __future__ import annotations
 
 import click
 
 from cli import cli
-from kg import vocabulary as V
+from kg.corpus import vocabulary as V
 from kg.evidence import STATUSES
 
 EXPECTED = {"designs": V.DESIGNS, "design": V.DESIGNS, "certainties": V.CERTAINTIES,

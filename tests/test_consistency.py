@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from kg.checks import consistency
-from kg.corpus import load_corpus
+from kg.checks.validator import validate
+from kg.corpus.load import load_corpus
+from kg.corpus.model import Claim, Corpus, Entity, SourceLocator, Span
 from kg.diagnostics import Diagnostic
-from kg.model import Claim, Corpus, Entity, SourceLocator, Span
-from kg.validator import validate
 
 REPO = Path(__file__).parent.parent
 

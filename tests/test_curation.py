@@ -15,8 +15,8 @@ from click.testing import CliRunner
 from jsonshape import check, named_shapes
 
 from cli import cli
-from kg import curation
 from kg.errors import KgError
+from kg.repo import curation
 
 CORPORA = Path(__file__).parent / "corpora"
 RECORDED = Path(__file__).parent / "recorded"
@@ -69,7 +69,7 @@ def test_filters(questions: Path) -> None:
 
 
 def test_word_search_covers_titles_populations_and_findings(questions: Path) -> None:
-    from kg.validator import validate
+    from kg.checks.validator import validate
 
     corpus, _ = validate(questions)
     key, study = next(iter(corpus.studies.items()))

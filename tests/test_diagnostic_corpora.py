@@ -20,8 +20,8 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
-from kg.codes import CODES
-from kg.validator import validate
+from kg.checks.codes import CODES
+from kg.checks.validator import validate
 
 CORPORA = Path(__file__).parent / "corpora"
 CASES = sorted(p for p in (CORPORA / "invalid").iterdir() if p.is_dir())

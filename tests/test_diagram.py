@@ -9,8 +9,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from cli import cli
-from kg import diagram as D
-from kg.paths import Link, chains_in
+from kg.questions import diagram as D
+from kg.questions.paths import Link, chains_in
 
 REPO = Path(__file__).parent.parent
 SVG = "{http://www.w3.org/2000/svg}"

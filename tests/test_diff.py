@@ -75,9 +75,9 @@ def repo(tmp_path: Path) -> Path:
 def computed(root: Path, claim: str = "walking-raises-density") -> dict[str, Any]:
     """What kg.evidence computes for ``claim`` in the corpus at ``root``, as kg diff
     compares it."""
-    from kg.diff import plain
+    from kg.checks.validator import validate
     from kg.evidence import assess
-    from kg.validator import validate
+    from kg.repo.diff import plain
 
     corpus, _ = validate(root)
     result = plain(assess(corpus.claims[claim], corpus.studies))

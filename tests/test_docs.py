@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
-from kg.codes import CODES, render_markdown
+from kg.checks.codes import CODES, render_markdown
 
 REPO = Path(__file__).parent.parent
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -23,7 +23,7 @@ def readme_commands() -> list[str]:
 
 def test_diagnostics_page_is_fresh() -> None:
     page = (REPO / "docs" / "diagnostics.md").read_text(encoding="utf-8")
-    assert page == render_markdown(), "run: python -m kg.codes > docs/diagnostics.md"
+    assert page == render_markdown(), "run: python -m kg.checks.codes > docs/diagnostics.md"
 
 
 def test_every_code_is_on_the_page() -> None:
@@ -79,8 +79,8 @@ def test_evidence_page_start_table_is_the_code() -> None:
 
 
 def test_evidence_page_lists_every_label() -> None:
-    from kg.audit import CATEGORIES
     from kg.evidence import CITATION_STATES, RATINGS, SMALL_N, STATUSES
+    from kg.questions.audit import CATEGORIES
 
     page = _page("evidence.md")
     assert set(_table(page, "| status | when |")) == set(STATUSES)
@@ -92,7 +92,7 @@ def test_evidence_page_lists_every_label() -> None:
 
 
 def test_format_page_lists_every_vocabulary_value() -> None:
-    from kg import vocabulary as V
+    from kg.corpus import vocabulary as V
 
     page = _page("format.md")
     predicates = {k: v for k, v in _table(page, "| predicate | sign |").items()}
@@ -112,7 +112,7 @@ def test_format_page_lists_every_vocabulary_value() -> None:
 
 
 def test_format_page_example_is_a_valid_corpus(tmp_path: Path) -> None:
-    from kg.validator import validate
+    from kg.checks.validator import validate
 
     blocks = re.findall(r"`(claims/[a-z-]+\.yaml)`:\n\n```yaml\n(.*?)```",
                         _page("format.md"), re.S)
@@ -165,7 +165,7 @@ def test_json_keys_are_documented(command: list[str], keys: set[str],
 
 
 def _vocabulary_values() -> set[str]:
-    from kg import vocabulary as V
+    from kg.corpus import vocabulary as V
     from kg.evidence import CITATION_STATES, RATINGS, STATUSES
 
     return {*V.ROLES, *V.KINDS, *V.CERTAINTIES, *V.STANCES, *V.DESIGNS, *V.PREDICATES,

@@ -10,8 +10,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg import namespaces as ns
-from kg.compiler import build, compile_nanopubs, vocab_text, xref_iri
+from kg.graph import namespaces as ns
+from kg.graph.compiler import build, compile_nanopubs, vocab_text, xref_iri
 
 REPO = Path(__file__).resolve().parent.parent
 B = "https://example.org/kg-bone-ai/"
@@ -43,7 +43,7 @@ def _used(triples: list[ox.Triple]) -> set[str]:
 
 
 def _graphs(root: Path) -> list[ox.Triple]:
-    from kg.dataset import dataset_text
+    from kg.graph.dataset import dataset_text
 
     b = build(root, B)
     assert b.ok and b.triples is not None
@@ -75,7 +75,7 @@ def test_every_prefix_is_expanded_in_the_docs(valid_corpus: Path) -> None:
         assert f"| `{prefix}` | `{space}`" in DOC, prefix
     for folder in ns.FOLDERS:
         assert f"`{ns.FOLDER_PREFIXES.get(folder, folder)}`" in DOC, folder
-    from kg.corpus import load_corpus
+    from kg.corpus.load import load_corpus
 
     for root in (REPO, valid_corpus):
         corpus, _ = load_corpus(root)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from kg import vocabulary as V
+from kg.checks.validator import validate
+from kg.corpus import vocabulary as V
+from kg.corpus.model import Claim, Corpus, Evidence, Pooled, SourceLocator, Span, Statistic, Study
 from kg.evidence import assess, citation_state, start, status_of
-from kg.model import Claim, Corpus, Evidence, Pooled, SourceLocator, Span, Statistic, Study
-from kg.validator import validate
 
 REPO = Path(__file__).resolve().parents[1]
 SPAN = Span("claims/x.yaml", 1, 1)

@@ -13,10 +13,10 @@ import rdflib
 from click.testing import CliRunner
 
 from cli import cli
-from kg.compiler import Build, build, compile_nanopubs, to_rdflib
+from kg.checks.validator import validate
 from kg.config import PROJECT_BASE as B
-from kg.model import Claim
-from kg.validator import validate
+from kg.corpus.model import Claim
+from kg.graph.compiler import Build, build, compile_nanopubs, to_rdflib
 
 RDF_FORMATS = {
     "turtle": ("graph.ttl", ox.RdfFormat.TURTLE, "turtle"),
@@ -72,8 +72,8 @@ def test_jsonld_is_readable(runner: CliRunner, valid_corpus: Path) -> None:
 
 
 def test_jsonld_context_file_matches_the_vocabulary() -> None:
-    from kg import namespaces as ns
-    from kg.exporters import context
+    from kg.graph import namespaces as ns
+    from kg.graph.exporters import context
 
     ctx = context(B)
     for prefix, iri in ns.prefixes(B).items():
@@ -206,7 +206,7 @@ def test_kgx_prefixes_follow_the_settings(
 
 def test_kgx_knowledge_level_follows_biolink_meanings() -> None:
     """knowledge_assertion needs direct evidence (Biolink KnowledgeLevelEnum)."""
-    from kg.exporters import knowledge_level
+    from kg.graph.exporters import knowledge_level
 
     assert knowledge_level("effect", "asserted", True) == "knowledge_assertion"
     assert knowledge_level("effect", "asserted", False) == "not_provided"
@@ -284,7 +284,7 @@ def test_real_graph_asserts_no_question_hypothesis_or_unsupported_claim(
 
 
 def test_real_derivations_and_kgx_publications_point_only_at_support(tmp_path: Path) -> None:
-    from kg.exporters import export as do_export
+    from kg.graph.exporters import export as do_export
 
     result = build(REPO)
     corpus = result.corpus

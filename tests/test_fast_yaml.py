@@ -1,4 +1,5 @@
-"""Issue 16: the fast YAML path (kg.fastyaml) against the reference loader (kg.yamlfile).
+"""Issue 16: the fast YAML path (kg.corpus.fastyaml) against the reference loader
+(kg.corpus.yamlfile).
 
 Both paths run over every test corpus and the real corpus, file by file and through the
 whole validation, and must give the same data (every span resolved) and the same
@@ -15,12 +16,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg import fastyaml
-from kg.corpus import load_file
-from kg.model import Span
-from kg.schema import TOP_KEYS
-from kg.validator import run_validation
-from kg.yamlfile import PosDict
+from kg.checks.validator import run_validation
+from kg.corpus import fastyaml
+from kg.corpus.load import load_file
+from kg.corpus.model import Span
+from kg.corpus.schema import TOP_KEYS
+from kg.corpus.yamlfile import PosDict
 
 REPO = Path(__file__).parent.parent
 CORPORA = Path(__file__).parent / "corpora"

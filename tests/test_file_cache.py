@@ -1,6 +1,6 @@
 """The per-file parse cache under build/cache/files/: correct, invalidated, self-healing.
 
-It keeps what the reference loader read: files the fast path (kg.fastyaml) reads are
+It keeps what the reference loader read: files the fast path (kg.corpus.fastyaml) reads are
 parsed again each time (quicker than a cache entry), so these tests run with
 ``fast=False``, and the last ones check that rule."""
 
@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from snippets import UNKNOWN_ENTITY_CLAIM
 
-import kg.corpus as corpus_module
-from kg.validator import validate
+import kg.corpus.load as corpus_module
+from kg.checks.validator import validate
 
 
 def entries(root: Path) -> list[Path]:
@@ -86,7 +86,7 @@ def test_files_read_by_the_fast_path_are_not_cached(valid_corpus: Path) -> None:
 
 def test_lazy_spans_survive_the_cache_codec(valid_corpus: Path) -> None:
     from kg.cache import dumps, loads
-    from kg.fastyaml import LazySpan, scope
+    from kg.corpus.fastyaml import LazySpan, scope
 
     corpus, _ = validate(valid_corpus)
     claim = next(iter(corpus.claims.values()))

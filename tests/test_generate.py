@@ -10,8 +10,8 @@ from types import ModuleType
 
 import pytest
 
-from kg.validator import validate
-from kg.vocabulary import PREDICATES
+from kg.checks.validator import validate
+from kg.corpus.vocabulary import PREDICATES
 
 REPO = Path(__file__).parent.parent
 

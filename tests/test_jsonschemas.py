@@ -1,4 +1,4 @@
-"""JSON Schemas of the corpus files (issue 14, part D): generated from kg/schema.py's tables,
+"""JSON Schemas of the corpus files (issue 14, part D): generated from kg/corpus/schema.py's tables,
 printed by `kg schema`, committed under schemas/ and kept current here; the real corpus
 passes a standard validator (check-jsonschema) and a planted wrong word fails it; for every
 typed field, a wrong value is refused by both the schema and kg validate."""
@@ -17,10 +17,10 @@ import yaml
 from click.testing import CliRunner
 
 from cli import cli
-from kg import jsonschemas as J
-from kg import schema as S
+from kg.checks.validator import validate
+from kg.corpus import jsonschemas as J
+from kg.corpus import schema as S
 from kg.diagnostics import Severity
-from kg.validator import validate
 
 REPO = Path(__file__).parent.parent
 COMMITTED = REPO / "schemas"
@@ -31,7 +31,7 @@ CORPORA = Path(__file__).parent / "corpora"
 def test_every_field_has_a_type() -> None:
     missing = [f"{record}.{field}" for record, fields in S.RECORDS.items()
                for field in fields if field not in S.FIELD_TYPES.get(record, {})]
-    assert missing == [], "add these fields to kg.schema.FIELD_TYPES"
+    assert missing == [], "add these fields to kg.corpus.schema.FIELD_TYPES"
     extra = [f"{record}.{field}" for record, types in S.FIELD_TYPES.items()
              for field in types if field not in S.RECORDS[record]]
     assert extra == [], "FIELD_TYPES names fields the field tables do not have"

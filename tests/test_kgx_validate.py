@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.compiler import build
-from kg.exporters import export
+from kg.graph.compiler import build
+from kg.graph.exporters import export
 
 REPO = Path(__file__).resolve().parents[1]
 KGX_PYTHON = Path(os.environ.get("KG_KGX_PYTHON", REPO / ".venv-kgx" / "bin" / "python"))

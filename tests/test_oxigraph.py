@@ -11,9 +11,9 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from kg.compiler import build, to_rdflib, to_store
 from kg.config import PROJECT_BASE as B
-from kg.exporters import turtle
+from kg.graph.compiler import build, to_rdflib, to_store
+from kg.graph.exporters import turtle
 
 VALID = Path(__file__).parent / "corpora" / "valid"
 

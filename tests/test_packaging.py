@@ -43,6 +43,6 @@ def test_building_kg_prints_no_packaging_warning(tmp_path: Path) -> None:
 def test_the_wheel_carries_the_package_data(tmp_path: Path) -> None:
     wheel, _ = build(project_copy(tmp_path / "project"), "build_wheel", tmp_path / "dist")
     names = set(zipfile.ZipFile(wheel).namelist())
-    for required in ("cli.py", "kg/py.typed", "kg/data/prefixes.json", "kg/shapes.ttl",
-                     "kg/context.jsonld", "kg/checks/__init__.py"):
+    for required in ("cli.py", "kg/py.typed", "kg/data/prefixes.json", "kg/graph/shapes.ttl",
+                     "kg/graph/context.jsonld", "kg/checks/__init__.py"):
         assert required in names, f"{required} is not in the wheel"

@@ -10,7 +10,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from cli import cli
-from kg.paths import Chain, Hop, Link, chains_in
+from kg.questions.paths import Chain, Hop, Link, chains_in
 
 REPO = Path(__file__).parent.parent
 

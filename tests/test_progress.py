@@ -8,9 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 import cli as cli_module
-import kg.corpus as corpus_module
+import kg.corpus.load as corpus_module
 from cli import ProgressBar, cli
-from kg.validator import CHECKS, validate
+from kg.checks.validator import CHECKS, validate
 
 
 @pytest.mark.parametrize("parallel", [False, True])

@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
-from kg.compiler import compile_nanopubs
+from kg.checks.validator import validate
 from kg.config import PROJECT_BASE, UNSET_BASE, derived_prefix, kgx_prefixes, resolve_base
-from kg.validator import validate
+from kg.graph.compiler import compile_nanopubs
 
 # -- the base IRI of a corpus that sets none ---------------------------------------------------
 

@@ -307,8 +307,8 @@ def test_credentials_go_to_the_store_from_the_environment_only(
         triples = int(runner.invoke(cli, ["--root", str(valid_corpus), "sparql",
                                           "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }",
                                           "--format", "csv"]).stdout.split()[1])
+        from kg.checks.validator import validate
         from kg.store.local import places_nquads
-        from kg.validator import validate
 
         places = places_nquads(validate(valid_corpus)[0], PROJECT_BASE).count(b"\n")
         rec.reply = answer

@@ -10,15 +10,15 @@ from typing import Any
 
 import pytest
 
-from kg.lookup import Ambiguous, NotFound, find_any, find_entity, find_study
-from kg.model import Corpus, Statistic
-from kg.paths import find_chains
-from kg.search import filter_claims, stem, tokens
-from kg.stats import graph_stats
+from kg.checks.validator import validate
+from kg.corpus.model import Corpus, Statistic
+from kg.questions.filters import filter_claims, stem, tokens
+from kg.questions.lookup import Ambiguous, NotFound, find_any, find_entity, find_study
+from kg.questions.paths import find_chains
+from kg.questions.stats import graph_stats
+from kg.questions.views import statistic_text
 from kg.store.questions import Questions, open_questions
 from kg.terminal import Style, table, wants_colour
-from kg.validator import validate
-from kg.views import statistic_text
 
 CORPORA = Path(__file__).parent / "corpora"
 
@@ -265,7 +265,7 @@ def test_simple_paths_agree_with_networkx(questions_corpus: Corpus, include_all:
                                           cutoff: int) -> None:
     import networkx as nx  # type: ignore[import-untyped,unused-ignore]
 
-    from kg.paths import adjacency, simple_paths
+    from kg.questions.paths import adjacency, simple_paths
 
     adj = adjacency(questions_corpus, include_all)  # the whole-corpus links kg site draws
     graph = nx.DiGraph()
@@ -289,7 +289,7 @@ def test_simple_paths_agree_with_networkx_on_a_dense_graph() -> None:
 
     import networkx as nx  # type: ignore[import-untyped,unused-ignore]
 
-    from kg.paths import simple_paths
+    from kg.questions.paths import simple_paths
 
     rng = random.Random(7)
     nodes = [f"n{i}" for i in range(9)]

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
-from kg.sparql import query_form
+from kg.store.sparql import query_form
 
 CORPORA = Path(__file__).parent / "corpora"
 QUERIES = sorted((Path(__file__).parent.parent / "queries").glob("*.rq"))
@@ -203,8 +203,8 @@ def test_shipped_query_answers(root: Path) -> None:
         return list(csv.reader(io.StringIO(out)))[1:]
 
     # the query is the audit's "contradicted" and "overreaching", in SPARQL
-    from kg.audit import audit
-    from kg.corpus import load_corpus
+    from kg.corpus.load import load_corpus
+    from kg.questions.audit import audit
 
     corpus, _ = load_corpus(root)
     expected = {"https://example.org/kg-bone-ai/claim/" + f.claim for f in audit(corpus).findings

@@ -17,16 +17,16 @@ from typing import Any
 
 import pytest
 
-from kg import views
+from kg.checks.validator import validate
+from kg.corpus.model import Corpus
 from kg.evidence import assess, citation_state
-from kg.model import Corpus
-from kg.paths import adjacency, chains_in, find_chains
-from kg.search import filter_claims
-from kg.stats import graph_stats
+from kg.questions import views
+from kg.questions.filters import filter_claims
+from kg.questions.paths import adjacency, chains_in, find_chains
+from kg.questions.stats import graph_stats
 from kg.store import freshness as F
 from kg.store import questions as S
 from kg.store.questions import Questions, open_questions
-from kg.validator import validate
 
 CORPORA = Path(__file__).parent / "corpora"
 REPO = Path(__file__).parent.parent
@@ -191,10 +191,10 @@ def root(corpus_copy: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch) ->
 def counters(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """How often opening the questions validates the corpus and hashes its files."""
     import kg.cache
-    import kg.validator
+    import kg.checks.validator
 
     calls = {"validate": 0, "hash": 0}
-    real_validate, real_hash = kg.validator.validate, kg.cache.content_key
+    real_validate, real_hash = kg.checks.validator.validate, kg.cache.content_key
 
     def counting_validate(path: Path, **kw: object):  # type: ignore[no-untyped-def]
         calls["validate"] += 1
@@ -204,7 +204,7 @@ def counters(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
         calls["hash"] += 1
         return real_hash(path)
 
-    monkeypatch.setattr(kg.validator, "validate", counting_validate)
+    monkeypatch.setattr(kg.checks.validator, "validate", counting_validate)
     monkeypatch.setattr(kg.cache, "content_key", counting_hash)
     return calls
 

@@ -1,4 +1,4 @@
-"""Issue 16: incremental checks (kg.recheck) equal a full check after any edit sequence."""
+"""Issue 16: incremental checks (kg.checks.recheck) equal a full check after any edit sequence."""
 
 from __future__ import annotations
 
@@ -16,11 +16,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.corpus import load_corpus
+from kg.checks.recheck import affected, check_all, recheck
+from kg.checks.validator import CHECKS
+from kg.corpus.load import load_corpus
+from kg.corpus.vocabulary import PREDICATES, ROLES
 from kg.diagnostics import sort_diagnostics
-from kg.recheck import affected, check_all, recheck
-from kg.validator import CHECKS
-from kg.vocabulary import PREDICATES, ROLES
 
 REPO = Path(__file__).parent.parent
 

@@ -18,7 +18,7 @@ import yaml
 from click.testing import CliRunner
 
 from cli import cli
-from kg.codes import CODES
+from kg.checks.codes import CODES
 
 REPO = Path(__file__).parent.parent
 CORPORA = Path(__file__).parent / "corpora"

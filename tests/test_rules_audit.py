@@ -1,11 +1,10 @@
-"""The audit's rules (kg/audit.py) on an in-memory corpus: which claims are audited, each
+"""The audit's rules (kg/questions/audit.py) on an in-memory corpus: which claims are audited, each
 category's finding and reason in full, the order, the summary and ``only`` (issue 18:
 mutation score; bench/mutation.py audit)."""
 
 from __future__ import annotations
 
-from kg.audit import audit, audited
-from kg.model import (
+from kg.corpus.model import (
     Article,
     CitationIssue,
     Claim,
@@ -17,6 +16,7 @@ from kg.model import (
     Span,
     Study,
 )
+from kg.questions.audit import audit, audited
 
 SPAN = Span("claims/x.yaml", 1, 1)
 

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from kg.checks import bibliography, identifiers, integrity, studies, types
-from kg.diagnostics import Diagnostic
-from kg.model import (
+from kg.corpus.model import (
     Acknowledgement,
     Article,
     Claim,
@@ -25,6 +24,7 @@ from kg.model import (
     Span,
     Study,
 )
+from kg.diagnostics import Diagnostic
 
 Row = tuple[str, int, int, str, str, str, str | None]
 Check = Callable[[Corpus], Iterator[Diagnostic]]
@@ -433,7 +433,7 @@ def test_a_registered_prefix_without_a_uri_prefix_expands_to_nothing() -> None:
 
 
 def test_consistency_hints(valid_corpus: Path) -> None:
-    from kg.validator import validate
+    from kg.checks.validator import validate
 
     (valid_corpus / "claims" / "extra.yaml").write_text(
         "claims:\n"

@@ -11,9 +11,9 @@ from __future__ import annotations
 import pytest
 
 from kg import evidence as E
-from kg import vocabulary as V
+from kg.corpus import vocabulary as V
+from kg.corpus.model import Claim, Evidence, Pooled, SourceLocator, Span, Statistic, Study
 from kg.evidence import Assessment, assess, citation_state, cite_state, imprecision, start
-from kg.model import Claim, Evidence, Pooled, SourceLocator, Span, Statistic, Study
 
 SPAN = Span("claims/x.yaml", 1, 1)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from test_diagnostic_corpora import CASES, build_case
 
-from kg.validator import validate
+from kg.checks.validator import validate
 
 
 def test_every_case_gives_its_messages_and_hints(tmp_path: Path,

@@ -1,4 +1,4 @@
-"""The schema rules of kg/schema.py on small inline files: each rule's boundary, and each
+"""The schema rules of kg/corpus/schema.py on small inline files: each rule's boundary, and each
 diagnostic's position, code, message and hint in full (issue 18: mutation score;
 bench/mutation.py schema)."""
 
@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from kg import schema as S
-from kg import vocabulary as V
-from kg.corpus import load_file
-from kg.model import Claim, Pooled, SourceLocator, Study
+from kg.corpus import schema as S
+from kg.corpus import vocabulary as V
+from kg.corpus.load import load_file
+from kg.corpus.model import Claim, Pooled, SourceLocator, Study
 
 Row = tuple[int, int, str, str, str | None]
 
@@ -477,7 +477,7 @@ def test_a_full_claim_keeps_every_field() -> None:
 def test_a_broken_claim_is_remembered_as_invalid() -> None:
     r = S.Reader("claims/x.yaml")
     _, data_rows = load("claims", CLAIM)
-    from kg.yamlfile import load_yaml
+    from kg.corpus.yamlfile import load_yaml
     data, _ = load_yaml(b"claims:\n  - id: a-b\n  - {statement: x}\n", "claims/x.yaml")
     assert S.read_claims(r, data) == []
     assert r.invalid == {"a-b", S.UNNAMED}

@@ -1,4 +1,4 @@
-"""The Turtle writer of kg/turtle.py, stated exactly (issue 18: mutation score;
+"""The Turtle writer of kg/graph/turtle.py, stated exactly (issue 18: mutation score;
 bench/mutation.py turtle). tests/test_build_cache.py compares it with pyoxigraph on
 awkward terms; these tests pin the block layout and each escape."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from kg import turtle as T
+from kg.graph import turtle as T
 
 PREFIXES = {"kg": "https://example.org/kg/", "kgc": "https://example.org/kg/claim/",
             "xsd": T.XSD}

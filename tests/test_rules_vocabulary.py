@@ -1,12 +1,12 @@
-"""The closed vocabularies and sign composition of kg/vocabulary.py, pinned exactly
+"""The closed vocabularies and sign composition of kg/corpus/vocabulary.py, pinned exactly
 (issue 18: mutation score; bench/mutation.py vocabulary)."""
 
 from __future__ import annotations
 
 import pytest
 
-from kg import vocabulary as V
-from kg.vocabulary import Sign, compose_signs, suggest_predicate
+from kg.corpus import vocabulary as V
+from kg.corpus.vocabulary import Sign, compose_signs, suggest_predicate
 
 # -- sign composition --------------------------------------------------------------------------
 

@@ -1,13 +1,13 @@
-"""Rules of the YAML loader kg/yamlfile.py that tests/test_yamlfile.py leaves loose: merge
+"""Rules of the YAML loader kg/corpus/yamlfile.py that tests/test_yamlfile.py leaves loose: merge
 keys, the alias limit, duplicate-key lines, sizes (issue 18: mutation score;
 bench/mutation.py yamlfile). Tests only: the module itself belongs to the loader's
 owners."""
 
 from __future__ import annotations
 
-from kg import yamlfile as Y
+from kg.corpus import yamlfile as Y
+from kg.corpus.yamlfile import load_yaml
 from kg.diagnostics import Severity
-from kg.yamlfile import load_yaml
 
 
 def rows(text: str) -> tuple[object, list[tuple[int, int, str, str, str | None]]]:

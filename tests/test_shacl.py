@@ -1,4 +1,4 @@
-"""The SHACL shapes (kg/shapes.ttl): the compiled graph conforms; broken graphs do not."""
+"""The SHACL shapes (kg/graph/shapes.ttl): the compiled graph conforms; broken graphs do not."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 import rdflib
 from rdflib import RDF, RDFS, XSD, Literal, URIRef
 
-from kg.compiler import build, check_shapes, to_rdflib
 from kg.config import PROJECT_BASE as B
 from kg.diagnostics import Severity
+from kg.graph.compiler import build, check_shapes, to_rdflib
 
 REPO = Path(__file__).parent.parent
 V = B + "vocab#"

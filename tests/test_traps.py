@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from kg.checks.validator import validate
 from kg.diagnostics import Diagnostic
-from kg.validator import validate
 
 CLAIM = """claims:
   - id: hormone-x-trap

@@ -22,9 +22,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cli import cli
-from kg import schema as S
+from kg.checks.validator import validate
+from kg.corpus import schema as S
 from kg.diagnostics import Diagnostic
-from kg.validator import validate
 
 VALID = Path(__file__).parent / "corpora" / "valid"
 # the corpus's inputs; its settings file (pyproject.toml) is not: a damaged one is a usage

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.yamlfile import PosDict, PosList, load_yaml
+from kg.corpus.yamlfile import PosDict, PosList, load_yaml
 
 
 def codes(raw: bytes) -> list[tuple[int, int, str]]:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from kg.corpus.model import Corpus, Reference, Span
 from kg.diagnostics import Diagnostic, Severity
-from kg.model import Corpus, Reference, Span
 
 REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
     "article": (("author",), ("title",), ("journal",), ("year",)),

@@ -63,10 +63,10 @@ import itertools
 from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
 
+from kg.corpus.model import Claim, Corpus, Span
+from kg.corpus.vocabulary import PREDICATES
 from kg.diagnostics import Diagnostic, Severity
 from kg.evidence import assess
-from kg.model import Claim, Corpus, Span
-from kg.vocabulary import PREDICATES
 
 #: the longest chain (KG602) and cycle (KG604) searched, in links
 MAX_HOPS = 4
@@ -542,7 +542,7 @@ def owned(corpus: Corpus, only: Container[str] | None = None) -> Owned:
 
     With ``only``, the chain searches (KG602, KG603), the costly part, run only for the
     claims in ``only``, and only diagnostics reported at those claims (or at none) are
-    given: kg.recheck re-checks the claims an edit can affect this way.
+    given: kg.checks.recheck re-checks the claims an edit can affect this way.
     """
     acks = _acknowledged(corpus)
     claims = _live(corpus)

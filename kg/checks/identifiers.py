@@ -13,9 +13,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from kg.corpus.model import Corpus
+from kg.corpus.schema import did_you_mean
 from kg.diagnostics import Diagnostic, Severity
-from kg.model import Corpus
-from kg.schema import did_you_mean
 
 _CURIE = re.compile(r"^([A-Za-z][A-Za-z0-9_.\-]*):(\S+)$")
 

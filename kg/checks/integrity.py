@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Container, Iterator
 from pathlib import Path
 
+from kg.corpus.model import Corpus, Span
+from kg.corpus.schema import did_you_mean
 from kg.diagnostics import Diagnostic, Severity
-from kg.model import Corpus, Span
-from kg.schema import did_you_mean
 
 REQUIRED_FILES = ("claims/entities.yaml", "claims/studies.yaml")
 
@@ -29,7 +29,7 @@ def check(corpus: Corpus) -> Iterator[Diagnostic]:
 def owned(corpus: Corpus, only: Container[str] | None = None
           ) -> Iterator[tuple[str | None, Diagnostic]]:
     """Each diagnostic with the id of the claim it is about (None: a study, the article or
-    a missing file). With ``only``, the claims outside it are skipped (kg.recheck)."""
+    a missing file). With ``only``, the claims outside it are skipped (kg.checks.recheck)."""
     root = Path(corpus.root)
     incomplete = set(corpus.incomplete)
     for rel in REQUIRED_FILES:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from kg.corpus.model import Corpus
+from kg.corpus.schema import POOLING_DESIGNS
 from kg.diagnostics import Diagnostic, Severity
-from kg.model import Corpus
-from kg.schema import POOLING_DESIGNS
 
 
 def check(corpus: Corpus) -> Iterator[Diagnostic]:

@@ -1,16 +1,16 @@
 """Type rules: a predicate may only link entities of the roles it fits (KG501); a study
 that found no effect supports a claim of no effect (KG502).
 
-The allowed roles of each predicate are in kg/vocabulary.py and docs/format.md.
+The allowed roles of each predicate are in kg/corpus/vocabulary.py and docs/format.md.
 """
 
 from __future__ import annotations
 
 from collections.abc import Container, Iterator
 
+from kg.corpus.model import Corpus
+from kg.corpus.vocabulary import PREDICATES
 from kg.diagnostics import Diagnostic, Severity
-from kg.model import Corpus
-from kg.vocabulary import PREDICATES
 
 
 def check(corpus: Corpus) -> Iterator[Diagnostic]:

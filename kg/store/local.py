@@ -40,7 +40,7 @@ from kg.store import query as Q
 from kg.store.terms import Row, from_oxigraph
 
 if TYPE_CHECKING:
-    from kg.model import Corpus
+    from kg.corpus.model import Corpus
 
 STORE_PREFIX = "graph-"
 #: The named graph of places (file positions and file order): in the store, never exported.
@@ -74,8 +74,8 @@ def places_nquads(corpus: Corpus, base: str) -> bytes:
     ``kgv:definedAt`` (file:line:column) and ``kgv:fileOrder`` (0, 1, ... per kind), each
     outline paragraph's ``kgv:fileOrder``, and each reference's ``kgv:entryDefinedAt``
     (its BibTeX entry)."""
-    from kg.compiler import seg
-    from kg.namespaces import vocab_ns
+    from kg.graph.compiler import seg
+    from kg.graph.namespaces import vocab_ns
 
     kgv = vocab_ns(base)
     at = f"<{kgv}definedAt>"
@@ -106,7 +106,7 @@ def places_nquads(corpus: Corpus, base: str) -> bytes:
 
 def _escape(text: str) -> str:
     """``text`` as a quoted N-Quads string literal."""
-    from kg.turtle import escape_string
+    from kg.graph.turtle import escape_string
 
     return escape_string(text)
 
@@ -146,7 +146,7 @@ def load_into(store: Any, corpus: Corpus, turtle: bytes, base: str,
 
     store.bulk_load(turtle, format=ox.RdfFormat.TURTLE)
     if nanopubs:
-        from kg.compiler import nanopubs_text
+        from kg.graph.compiler import nanopubs_text
 
         store.bulk_load(nanopubs_text(corpus, base), format=ox.RdfFormat.TRIG)
     store.bulk_load(places_nquads(corpus, base), format=ox.RdfFormat.N_QUADS)
@@ -353,7 +353,7 @@ def _shown(root: Path, path: Path) -> str:
 
 def compiled_turtle(root: Path, corpus: Corpus, base: str) -> bytes:
     """The compiled graph of ``corpus`` as Turtle, reusing the parts `kg build` caches."""
-    from kg.compiler import compile_text
+    from kg.graph.compiler import compile_text
 
     try:
         return compile_text(corpus, base, cache=root).turtle()
@@ -372,7 +372,7 @@ def dataset_store(root: Path, corpus_key: str, base: str) -> LocalStore:
     opened = LocalStore.open(root, key, base, nanopubs=True)
     if opened is not None:
         return opened
-    from kg.compiler import build
+    from kg.graph.compiler import build
 
     result = build(root, base, cache=True)
     turtle = compiled_turtle(root, result.corpus, base)

@@ -26,11 +26,14 @@ from kg.store.terms import Backend, Row
 from kg.store.words import Words, words_path
 
 if TYPE_CHECKING:
-    from kg.model import Corpus, Entity, Study
+    from kg.corpus.model import Corpus, Entity, Study
 
 MANIFEST = "questions.json"
 #: Bump when the manifest's meaning changes.
 FORMAT = 1
+#: A link kg paths may follow: (file order, claim id, subject, predicate, object, rating,
+#: status, origin).
+LinkRow = tuple[int, str, str, str, str, str, str, str]
 ROLE_CLASSES = {"Intervention": "intervention", "Exposure": "exposure",
                 "Mechanism": "mechanism", "Outcome": "outcome"}
 
@@ -48,7 +51,7 @@ class Questions:
         self.errors = errors
         #: the corpus's content key (kg.cache.content_key), when the store is local
         self.key: str | None = None
-        from kg.namespaces import vocab_ns
+        from kg.graph.namespaces import vocab_ns
 
         self.kgv = vocab_ns(base)
 
@@ -70,7 +73,7 @@ class Questions:
                   subjects: Iterable[str] | None = None,
                   objects: Iterable[str] | None = None, statuses: Sequence[str] = (),
                   ratings: Sequence[str] = ()) -> list[dict[str, Any]]:
-        """kg.views.claim_summary of the claims matching every given filter (ids, subject
+        """kg.questions.views.claim_summary of the claims matching every given filter (ids, subject
         or object entity ids, statuses, ratings), in file order."""
         values: dict[str, list[str]] = {}
         if claims is not None:
@@ -89,8 +92,8 @@ class Questions:
         return [self._summary(r) for r in rows]
 
     def _summary(self, r: Row) -> dict[str, Any]:
+        from kg.questions.views import ref_data, summary_data
         from kg.store.records import local_id
-        from kg.views import ref_data, summary_data
 
         def end(prefix: str, iri_var: str) -> dict[str, Any]:
             role = r.get(f"{prefix}role")
@@ -110,9 +113,9 @@ class Questions:
                             self._local(r["rating"].value, "rating"))
 
     def bearings(self, study: str) -> list[dict[str, Any]]:
-        """kg.views.study_bearing rows of the claims ``study`` bears on, in file order."""
+        """kg.questions.views.study_bearing rows of the claims ``study`` bears on, in file order."""
+        from kg.questions.views import study_bearing
         from kg.store.records import local_id, numbered
-        from kg.views import study_bearing
 
         lines: dict[str, list[tuple[tuple[str, int], str]]] = {}
         cited: set[str] = set()
@@ -136,36 +139,26 @@ class Questions:
                  int(r["cited_for"].value) if "cited_for" in r else 0)
                 for r in Q.select(self.store, "study-list", self.base)]
 
-    def links_from(self, subjects: Iterable[str],
-                   only_to: str | None = None) -> list[tuple[int, str, str, str, str, str, str,
-                                                            str]]:
+    def links_from(self, subjects: Iterable[str], only_to: str | None = None) -> list[LinkRow]:
         """(file order, claim id, subject, predicate, object, rating, status, origin) of the
         effect claims out of ``subjects`` that no claim supersedes (into ``only_to`` only,
         when given)."""
         values = {"subject": [self.iri("entity", s) for s in subjects]}
         if only_to is not None:
             values["object"] = [self.iri("entity", only_to)]
-        if not values["subject"]:
-            return []
-        return [(int(r["ord"].value), r["id"].value, r["sid"].value,
-                 self._local(r["predicate"].value), r["oid"].value,
-                 self._local(r["rating"].value, "rating"),
-                 self._local(r["status"].value, "status"),
-                 self._local(r["origin"].value, "origin"))
-                for r in Q.select(self.store, "links", self.base, **values)]
+        return self._links(values) if values["subject"] else []
 
-    def links_into(self, objects: Iterable[str]) -> list[tuple[int, str, str, str, str, str,
-                                                               str, str]]:
+    def links_into(self, objects: Iterable[str]) -> list[LinkRow]:
         """:meth:`links_from`'s rows of the claims into ``objects``."""
         targets = [self.iri("entity", o) for o in objects]
-        if not targets:
-            return []
+        return self._links({"object": targets}) if targets else []
+
+    def _links(self, values: dict[str, list[str]]) -> list[LinkRow]:
+        local = self._local
         return [(int(r["ord"].value), r["id"].value, r["sid"].value,
-                 self._local(r["predicate"].value), r["oid"].value,
-                 self._local(r["rating"].value, "rating"),
-                 self._local(r["status"].value, "status"),
-                 self._local(r["origin"].value, "origin"))
-                for r in Q.select(self.store, "links", self.base, object=targets)]
+                 local(r["predicate"].value), r["oid"].value, local(r["rating"].value, "rating"),
+                 local(r["status"].value, "status"), local(r["origin"].value, "origin"))
+                for r in Q.select(self.store, "links", self.base, **values)]
 
     # records
 
@@ -259,9 +252,9 @@ def _open(root: Path, key: str, base: str, errors: int) -> Questions | None:
 
 def _build(root: Path, base: str, snap: dict[str, Any]) -> Questions:
     from kg.cache import key_of_digests
-    from kg.corpus import check_unchanged, no_gc
+    from kg.checks.validator import validate
+    from kg.corpus.load import check_unchanged, no_gc
     from kg.store.local import compiled_turtle
-    from kg.validator import validate
 
     with no_gc():
         corpus, diags = validate(root, use_cache=True)

@@ -1,13 +1,13 @@
 """Records read back from the graph: the claims, entities, studies and article paragraphs a
-card shows, as kg.model objects, built from what the store holds (``nodes.rq``: every
+card shows, as kg.corpus.model objects, built from what the store holds (``nodes.rq``: every
 statement about the nodes asked for; ``places.rq``: where they are written).
 
-The cards (kg.views) then say exactly what the graph says: a claim's status and rating are
+The cards (kg.questions.views) then say exactly what the graph says: a claim's status and rating are
 computed again from its evidence lines as the graph records them (design, pooled designs,
 sample size, confidence intervals, indirectness), and :func:`corpus_for` is all a card
 reads. Values the graph holds as sets come back in a stable order: synonyms, xrefs, the
 article's citations of a claim and its recommenders sorted, a review's pooled designs in
-the vocabulary's order (kg.vocabulary.POOLED_DESIGNS); evidence lines, statistics,
+the vocabulary's order (kg.corpus.vocabulary.POOLED_DESIGNS); evidence lines, statistics,
 groups, authors, errata, citation issues and acknowledgements in the order the compiler
 numbered them.
 """
@@ -19,9 +19,8 @@ import re
 from collections.abc import Iterable
 from urllib.parse import unquote
 
-from kg import namespaces as ns
-from kg import vocabulary as V
-from kg.model import (
+from kg.corpus import vocabulary as V
+from kg.corpus.model import (
     Acknowledgement,
     Article,
     CitationIssue,
@@ -38,6 +37,7 @@ from kg.model import (
     Statistic,
     Study,
 )
+from kg.graph import namespaces as ns
 from kg.store import query as Q
 from kg.store.terms import Backend, Term
 
@@ -138,7 +138,7 @@ def local_id(iri: str) -> str:
 
 
 def node_iri(base: str, folder: str, ident: str) -> str:
-    from kg.compiler import seg
+    from kg.graph.compiler import seg
 
     return f"{base}{folder}/{seg(ident)}"
 
@@ -262,7 +262,7 @@ def study(g: Graph, iri: str) -> Study | None:
     pooled_designs = sorted(
         (d.value[len(g.kgv):].removeprefix("design-") for d in g.all(iri, g.kgv_("pooledDesign"))),
         key=lambda d: (V.POOLED_DESIGNS.index(d) if d in V.POOLED_DESIGNS
-                       else len(V.POOLED_DESIGNS), d))  # as kg.schema orders them
+                       else len(V.POOLED_DESIGNS), d))  # as kg.corpus.schema orders them
     pooled_n = g.one(iri, g.kgv_("pooledStudies"))
     pooled = None
     if pooled_designs or pooled_n is not None:

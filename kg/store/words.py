@@ -12,7 +12,7 @@ It is made from the graph in the store (``claim-words.rq``, ``names.rq``,
   ``porter unicode61``: case-folded words, Porter-stemmed, so "fractures" finds
   "fracture". ``claim_terms`` (fts5vocab) lists the index's terms, for close spellings;
 - ``claim_ids`` (file order -> claim id), ``names`` (an entity's normalized id, label,
-  synonyms and CURIEs, with the rank of each: kg.lookup.RANKS) and ``studies`` (reference
+  synonyms and CURIEs, with the rank of each: kg.questions.lookup.RANKS) and ``studies`` (reference
   keys, case-folded too).
 
 Words become an FTS5 query of quoted terms joined by OR, so a claim that holds any of

@@ -1,0 +1,1 @@
+"""The graph: namespaces, the compiler and its cached parts, Turtle writing, exports."""

@@ -1,0 +1,1 @@
+"""The questions: lookups, filters, chains, the views that render answers, the audit."""

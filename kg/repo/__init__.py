@@ -1,0 +1,1 @@
+"""A corpus repository's daily tools: kg init, kg add, kg diff."""

@@ -891,7 +891,7 @@ def stats(root: Path | None, as_json: bool, endpoint: str | None, graph: str | N
     from kg.questions.stats import graph_stats
 
     q = _q_index(root, endpoint, graph)
-    _q_emit(graph_stats(q.store, q.base), as_json, views.render_stats)
+    _q_emit(graph_stats(q.store, q.base, q.stats_rows), as_json, views.render_stats)
 
 
 def _endpoint_base(root: Path | None, base: str | None = None) -> str:

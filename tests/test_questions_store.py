@@ -440,3 +440,23 @@ def test_kg_sparql_asks_the_nanopublications_by_graph(valid_corpus: Path) -> Non
     plain = open_questions(valid_corpus)
     assert plain.store.select("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
                               "FILTER(STRENDS(STR(?g), '#assertion')) } LIMIT 1") == []
+
+
+def test_kg_stats_is_asked_once_per_store(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """stats.rq aggregates the whole graph: it runs when the store is made, and later
+    questions read its rows from the manifest, equal to asking again."""
+    from kg.store import query as Q
+
+    open_questions(root).close()
+    asked: list[str] = []
+    real = Q.select
+
+    def counting(store: Any, name: str, base: str, **values: Any) -> Any:
+        asked.append(name)
+        return real(store, name, base, **values)
+
+    monkeypatch.setattr(Q, "select", counting)
+    q = open_questions(root)
+    assert q.stats_rows is not None
+    assert graph_stats(q.store, q.base, q.stats_rows) == graph_stats(q.store, q.base)
+    assert asked == ["stats"]  # only the second, live call asked the store

@@ -28,21 +28,27 @@ FACETS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
-def graph_stats(store: Backend, base: str) -> dict[str, Any]:
-    """The ``kg stats`` answer, from the graph in ``store``."""
+def stats_rows(store: Backend, base: str) -> list[tuple[str, str, int]]:
+    """(facet, value IRI or "", count) rows of ``stats.rq`` on ``store``."""
+    return [(r["facet"].value, r["value"].value if "value" in r else "", int(r["n"].value))
+            for r in Q.select(store, "stats", base)]
+
+
+def graph_stats(store: Backend, base: str,
+                rows: list[tuple[str, str, int]] | None = None) -> dict[str, Any]:
+    """The ``kg stats`` answer, from the graph in ``store``: ``stats.rq``'s rows, run now
+    or as ``kg build`` ran it (``rows``, kg.store.questions.Questions.stats_rows)."""
     from kg.graph.namespaces import vocab_ns
 
     kgv = vocab_ns(base)
     counts: dict[str, dict[str, int]] = {}
-    for row in Q.select(store, "stats", base):
-        facet = row["facet"].value
-        value = row["value"].value if "value" in row else ""
+    for facet, value, n in rows if rows is not None else stats_rows(store, base):
         local = value[len(kgv):] if value.startswith(kgv) else value
         if facet == "entities_by_role":
             local = local.lower()
         else:
             local = local.removeprefix(FACETS.get(facet, ((), ""))[1])
-        counts.setdefault(facet, {})[local] = int(row["n"].value)
+        counts.setdefault(facet, {})[local] = n
     out: dict[str, Any] = {"totals": {k: counts.get(k, {}).get("", 0) for k in TOTALS}}
     for facet, (order, _prefix) in FACETS.items():
         found = counts.get(facet, {})

@@ -7,8 +7,9 @@ queries (kg/store/queries/*.rq) run on the store, or a lookup in the words index
 is itself made from the graph.
 
 **Freshness.** ``build/cache/questions.json`` (a checksummed kg.cache entry) records the
-corpus's content key, the base IRI, the error count (for the one-line warning) and a stat
-snapshot of the inputs (kg.store.freshness): when the snapshot still matches, or the
+corpus's content key, the base IRI, the error count (for the one-line warning), the rows of
+``stats.rq`` (``kg stats``: an aggregate over the whole graph, asked once per store) and a
+stat snapshot of the inputs (kg.store.freshness): when the snapshot still matches, or the
 content key recomputed still does, the store of that key is opened; otherwise the corpus
 is validated and compiled, and the store, the words index and the manifest are written
 again. ``kg build`` writes all three, so a question after a build opens them at once.
@@ -51,6 +52,8 @@ class Questions:
         self.errors = errors
         #: the corpus's content key (kg.cache.content_key), when the store is local
         self.key: str | None = None
+        #: stats.rq's rows as run when the store was made (kg stats), when the store is local
+        self.stats_rows: list[tuple[str, str, int]] | None = None
         from kg.graph.namespaces import vocab_ns
 
         self.kgv = vocab_ns(base)
@@ -154,11 +157,17 @@ class Questions:
         return self._links({"object": targets}) if targets else []
 
     def _links(self, values: dict[str, list[str]]) -> list[LinkRow]:
+        from kg.store.records import local_id
+
         local = self._local
-        return [(int(r["ord"].value), r["id"].value, r["sid"].value,
-                 local(r["predicate"].value), r["oid"].value, local(r["rating"].value, "rating"),
-                 local(r["status"].value, "status"), local(r["origin"].value, "origin"))
-                for r in Q.select(self.store, "links", self.base, **values)]
+        rows = Q.select(self.store, "links", self.base, **values)
+        ids = [local_id(r["claim"].value) for r in rows]
+        order = self.words.claim_order(ids)
+        return [(order.get(cid, -1), cid, local_id(r["subject"].value),
+                 local(r["predicate"].value), local_id(r["object"].value),
+                 local(r["rating"].value, "rating"), local(r["status"].value, "status"),
+                 local(r["origin"].value, "origin"))
+                for cid, r in zip(ids, rows, strict=True)]
 
     # records
 
@@ -229,6 +238,9 @@ def open_questions(root: Path) -> Questions:
         if isinstance(key, str):
             opened = _open(root, key, base, int(man.get("errors", 0)))
             if opened is not None:
+                rows = man.get("stats")
+                if isinstance(rows, list):
+                    opened.stats_rows = [(str(f), str(v), int(n)) for f, v, n in rows]
                 return opened
     return _build(root, base, snap)
 
@@ -292,13 +304,17 @@ def record(root: Path, corpus: Corpus, turtle: bytes, base: str, snap: dict[str,
         if not write_words(wpath, store, base) or not _record_words(folder, skey):
             return None
     _prune_words(folder, wpath)
-    _write_manifest(root, {"key": key, "base": base, "errors": errors,
+    rows = Q.select(store, "stats", base)  # kg stats, asked once per store (stats.rq)
+    stats = [(r["facet"].value, r["value"].value if "value" in r else "", int(r["n"].value))
+             for r in rows]
+    _write_manifest(root, {"key": key, "base": base, "errors": errors, "stats": stats,
                            "snapshot": snapshot_text(snap, record=True)})
     words = Words.open(wpath)
     if words is None:
         return None
     q = Questions(root, base, store, words, errors)
     q.key = key
+    q.stats_rows = stats
     return q
 
 

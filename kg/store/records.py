@@ -363,9 +363,8 @@ def corpus_for(store: Backend, base: str, root: str, claims: Iterable[str] = (),
         keys.update(dict.fromkeys(c.recommended_by))
     ent_iris = [node_iri(base, "entity", e) for e in ent_ids]
     study_iris = [node_iri(base, "study", k) for k in keys]
-    article_iri = f"{base}article"
     citations = [node_iri(base, "citation", local_id(s)) for s in study_iris]
-    g.fetch([*ent_iris, *study_iris, article_iri, *citations])
+    g.fetch([*ent_iris, *study_iris, *citations])  # not the article: it cites every study
     parts = [o for s in study_iris for p in (ns.DCTERMS + "creator", g.kgv_("citationIssue"),
                                              ns.CITO + "isCorrectedBy", ns.DCTERMS + "isPartOf")
              for o in g.iris(s, p)]
@@ -382,7 +381,8 @@ def corpus_for(store: Backend, base: str, root: str, claims: Iterable[str] = (),
         r = reference(g, i)
         if r is not None:
             corpus.references[r.key] = r
-    corpus.article = _article(g, article_iri, corpus, citations)
+    named = [r["title"].value for r in Q.select(store, "article", base)]
+    corpus.article = _article(g, min(named) if named else None, corpus, citations)
     if outline and corpus.article is not None:
         paragraphs, titles = [], {}
         for row in Q.select(store, "outline", base):
@@ -397,8 +397,8 @@ def corpus_for(store: Backend, base: str, root: str, claims: Iterable[str] = (),
     return corpus
 
 
-def _article(g: Graph, iri: str, corpus: Corpus, citations: list[str]) -> Article | None:
-    title = g.one(iri, ns.DCTERMS + "title")
+def _article(g: Graph, title: str | None, corpus: Corpus,
+             citations: list[str]) -> Article | None:
     if title is None:
         return None
     listed = tuple(local_id(c) for c in citations

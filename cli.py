@@ -490,7 +490,7 @@ class AmbiguousInput(NothingFound):
     exit_code = 2
 
 
-def _q_index_at(root: Path | None, endpoint: str | None = None,
+def _questions_at(root: Path | None, endpoint: str | None = None,
                 graph: str | None = None) -> tuple[Path, Any]:
     """The corpus root and its questions (kg.store.questions: the graph store and words
     index, built when stale; or, with ``endpoint``, the store ``kg push`` wrote to); a
@@ -522,8 +522,8 @@ def _q_index_at(root: Path | None, endpoint: str | None = None,
     return path, ix
 
 
-def _q_index(root: Path | None, endpoint: str | None = None, graph: str | None = None) -> Any:
-    return _q_index_at(root, endpoint, graph)[1]
+def _questions(root: Path | None, endpoint: str | None = None, graph: str | None = None) -> Any:
+    return _questions_at(root, endpoint, graph)[1]
 
 
 def _q_style() -> Any:
@@ -590,7 +590,7 @@ def studies(root: Path | None, claim: tuple[str, ...], limit: int, designs: tupl
     --cited/--uncited, --words). Exit status: 0 answered, 1 no claim (or no study) matches.
     """
     if not claim:
-        _study_list(_q_index(root, endpoint, graph), designs, cited, words, as_json)
+        _study_list(_questions(root, endpoint, graph), designs, cited, words, as_json)
         return
     if designs or cited is not None or words:
         raise click.UsageError("--design, --cited/--uncited and --words list studies; "
@@ -598,7 +598,7 @@ def studies(root: Path | None, claim: tuple[str, ...], limit: int, designs: tupl
     from kg.questions import views
     from kg.questions.lookup import find_claim_id, suggest
 
-    ix = _q_index(root, endpoint, graph)
+    ix = _questions(root, endpoint, graph)
     query = " ".join(claim).strip()
     found = find_claim_id(ix, query)
     hits = []
@@ -678,7 +678,7 @@ def claims(root: Path | None, about: str | None, position: str, study: str | Non
                                  param_hint="--about")
     if study is not None and not study.strip():
         raise click.BadParameter("needs a study key", param_hint="--study")
-    ix = _q_index(root, endpoint, graph)
+    ix = _questions(root, endpoint, graph)
     try:
         entity = find_entity(ix, about).entity if about is not None else None
         study_key = find_study(ix, study).key if study is not None else None
@@ -746,7 +746,7 @@ def show(root: Path | None, ident: tuple[str, ...], fmt: str | None, output: Pat
     from kg.questions.lookup import LookupFailed, find_any
 
     fmt = "json" if as_json else (fmt or "text")
-    ix = _q_index(root, endpoint, graph)
+    ix = _questions(root, endpoint, graph)
     try:
         found = find_any(ix, " ".join(ident))
     except LookupFailed as exc:
@@ -831,7 +831,7 @@ def paths(root: Path | None, source: str, target: str, max_hops: int, limit: int
     from kg.questions.paths import chain_data, find_chains, origin_of
 
     fmt = "json" if as_json else (fmt or "text")
-    ix = _q_index(root, endpoint, graph)
+    ix = _questions(root, endpoint, graph)
     try:
         a = find_entity(ix, source).entity
         b = find_entity(ix, target).entity
@@ -890,7 +890,7 @@ def stats(root: Path | None, as_json: bool, endpoint: str | None, graph: str | N
     from kg.questions import views
     from kg.questions.stats import graph_stats
 
-    q = _q_index(root, endpoint, graph)
+    q = _questions(root, endpoint, graph)
     _q_emit(graph_stats(q.store, q.base, q.stats_rows), as_json, views.render_stats)
 
 
@@ -980,7 +980,7 @@ def sparql(root: Path | None, query: str, fmt: str, as_json: bool, timeout: floa
         return
     if graph is not None:
         raise click.UsageError("--graph needs --endpoint")
-    _path, ix = _q_index_at(root)
+    _path, ix = _questions_at(root)
     try:
         from kg.store.query import rebase
 
@@ -1308,7 +1308,7 @@ def audit(root: Path | None, fmt: str, only: tuple[str, ...], output: Path | Non
     path = _root(root)
     if output is not None:
         _check_output(output, path, follow_symlinks)
-    _path, q = _q_index_at(path, endpoint, graph)
+    _path, q = _questions_at(path, endpoint, graph)
     report = A.audit(q.audited(), only)
     if fmt == "text":
         from kg.terminal import UNLIMITED, terminal_width

@@ -26,16 +26,21 @@ def _inside(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
+def _lstat(path: Path) -> os.stat_result | None:
+    """``os.lstat(path)``; None when nothing is there; KgError when it cannot be looked at."""
+    try:
+        return os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise KgError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
 def check_output(path: Path, root: Path | None = None, *,
                  follow_symlinks: bool = False) -> Path:
     """The path to write for ``-o path``: ``path`` itself, or with ``follow_symlinks`` the
     file a symlink points to. KgError when the path must not be replaced."""
-    try:
-        st = os.lstat(path)
-    except FileNotFoundError:
-        st = None
-    except OSError as exc:
-        raise KgError(f"cannot write {path}: {exc.strerror or exc}") from None
+    st = _lstat(path)
     if st is not None and stat.S_ISLNK(st.st_mode):
         if not follow_symlinks:
             raise KgError(f"{path} is a symbolic link; refusing to replace it "
@@ -130,12 +135,7 @@ def check_folder(folder: Path, root: Path | None = None, suffix: str = ".trig") 
     nothing but regular files ending in ``suffix`` (an earlier export, which is replaced).
     KgError for anything else, for a folder inside the corpus's ``claims/``, and for the
     corpus root or a folder above it."""
-    try:
-        st = os.lstat(folder)
-    except FileNotFoundError:
-        st = None
-    except OSError as exc:
-        raise KgError(f"cannot write {folder}: {exc.strerror or exc}") from None
+    st = _lstat(folder)
     if st is not None and stat.S_ISLNK(st.st_mode):
         raise KgError(f"{folder} is a symbolic link; refusing to replace it (name the "
                       "folder it points to)")

@@ -8,7 +8,7 @@ from typing import Any
 
 from kg.corpus import vocabulary as V
 from kg.evidence import CITATION_STATES, RATINGS, STATUSES
-from kg.store import query as Q
+from kg.store.questions import stats_rows
 from kg.store.terms import Backend
 
 TOTALS = ("entities", "claims", "evidence_lines", "studies", "references")
@@ -26,12 +26,6 @@ FACETS: dict[str, tuple[tuple[str, ...], str]] = {
     "evidence_by_design": (V.DESIGNS, "design-"),
     "studies_by_design": (V.DESIGNS, "design-"),
 }
-
-
-def stats_rows(store: Backend, base: str) -> list[tuple[str, str, int]]:
-    """(facet, value IRI or "", count) rows of ``stats.rq`` on ``store``."""
-    return [(r["facet"].value, r["value"].value if "value" in r else "", int(r["n"].value))
-            for r in Q.select(store, "stats", base)]
 
 
 def graph_stats(store: Backend, base: str,

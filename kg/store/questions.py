@@ -304,9 +304,7 @@ def record(root: Path, corpus: Corpus, turtle: bytes, base: str, snap: dict[str,
         if not write_words(wpath, store, base) or not _record_words(folder, skey):
             return None
     _prune_words(folder, wpath)
-    rows = Q.select(store, "stats", base)  # kg stats, asked once per store (stats.rq)
-    stats = [(r["facet"].value, r["value"].value if "value" in r else "", int(r["n"].value))
-             for r in rows]
+    stats = stats_rows(store, base)  # kg stats, asked once per store
     _write_manifest(root, {"key": key, "base": base, "errors": errors, "stats": stats,
                            "snapshot": snapshot_text(snap, record=True)})
     words = Words.open(wpath)
@@ -359,6 +357,12 @@ def _prune_words(folder: Path, keep: Path) -> None:
     keep_names = {keep.name, keep.name + ".sum"}
     prune(folder, lambda name: not name.startswith(("words-", ".words-"))
           or name in keep_names)
+
+
+def stats_rows(store: Backend, base: str) -> list[tuple[str, str, int]]:
+    """(facet, value IRI or "", count) rows of ``stats.rq`` on ``store``."""
+    return [(r["facet"].value, r["value"].value if "value" in r else "", int(r["n"].value))
+            for r in Q.select(store, "stats", base)]
 
 
 def remote_questions(store: Backend, base: str, root: Path) -> Questions:

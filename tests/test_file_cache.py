@@ -97,3 +97,30 @@ def test_lazy_spans_survive_the_cache_codec(valid_corpus: Path) -> None:
         back = loads(dumps(claim))
     assert isinstance(back.span, LazySpan) and back.span == claim.span
     assert back == claim and back.field_spans == claim.field_spans
+
+
+def test_the_code_fingerprint_covers_every_shipped_file(tmp_path: Path) -> None:
+    """A shipped query (.rq), vocabulary or shapes file changes what kg answers as much as a
+    module does, so editing one invalidates the caches (the stats rows kept in the
+    questions' manifest come from stats.rq); bytecode does not."""
+    import os
+
+    from kg.cache import code_fingerprint, fingerprint_of
+
+    pkg = tmp_path / "kg"
+    (pkg / "store" / "queries").mkdir(parents=True)
+    (pkg / "__pycache__").mkdir()
+    files = [pkg / "cache.py", pkg / "store" / "queries" / "stats.rq",
+             pkg / "graph.ttl", pkg / "context.jsonld"]
+    for f in files:
+        f.write_text("x\n")
+    first = fingerprint_of(pkg)
+    (pkg / "__pycache__" / "cache.cpython-311.pyc").write_bytes(b"\0")
+    assert fingerprint_of(pkg) == first
+    for f in files:
+        before = fingerprint_of(pkg)
+        f.write_text("y\n")
+        assert fingerprint_of(pkg) != before, f.name
+        os.utime(f, ns=(1, 1))
+        assert fingerprint_of(pkg) not in (before, first), f.name
+    assert len(code_fingerprint()) == 64

@@ -141,15 +141,19 @@ def write_store(root: Path, key: str, corpus: Corpus, turtle: bytes, base: str,
 
 def load_into(store: Any, corpus: Corpus, turtle: bytes, base: str,
               nanopubs: bool = False) -> None:
-    """Bulk-load the graph and the places (and the nanopublications) into ``store``."""
+    """Bulk-load the graph and the places (and the nanopublications) into ``store``.
+
+    The parser runs lenient (it skips re-validating IRIs and language tags: a quarter of
+    the load at 10k claims): every byte loaded was written by kg's own writers, whose
+    output the tests parse strictly (rdflib and Oxigraph) and ``kg validate`` checks."""
     import pyoxigraph as ox
 
-    store.bulk_load(turtle, format=ox.RdfFormat.TURTLE)
+    store.bulk_load(turtle, format=ox.RdfFormat.TURTLE, lenient=True)
     if nanopubs:
         from kg.graph.compiler import nanopubs_text
 
-        store.bulk_load(nanopubs_text(corpus, base), format=ox.RdfFormat.TRIG)
-    store.bulk_load(places_nquads(corpus, base), format=ox.RdfFormat.N_QUADS)
+        store.bulk_load(nanopubs_text(corpus, base), format=ox.RdfFormat.TRIG, lenient=True)
+    store.bulk_load(places_nquads(corpus, base), format=ox.RdfFormat.N_QUADS, lenient=True)
 
 
 def _build(path: Path, corpus: Corpus, turtle: bytes, base: str, nanopubs: bool) -> bool:

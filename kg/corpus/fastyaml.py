@@ -189,10 +189,11 @@ class FastDict(PosDict):
 
     __slots__ = ("ordinal", "_index")
     ordinal: int
+    _index: dict[Any, int]
 
-    def __init__(self, pairs: list[tuple[str, Any]]) -> None:  # noqa: D107
-        dict.__init__(self, pairs)
-        self._index: dict[Any, int] | None = None
+    #: made by dict's own constructor from the (key, value) pairs (no Python call for each
+    #: mapping of every file)
+    __init__ = dict.__init__  # type: ignore[assignment]
 
     @property
     def start(self) -> Mark:  # type: ignore[override]
@@ -208,9 +209,11 @@ class FastDict(PosDict):
                 if isinstance(v, LitInt | LitFloat) and v.text is not None}
 
     def _at(self, key: Any) -> int | None:
-        if self._index is None:
-            self._index = {k: i for i, k in enumerate(self)}
-        return self._index.get(key)
+        try:
+            index = self._index
+        except AttributeError:
+            index = self._index = {k: i for i, k in enumerate(self)}
+        return index.get(key)
 
     def key_mark(self, key: str) -> Mark:
         i = self._at(key)
@@ -270,8 +273,12 @@ class _Builder:
         n = d.ordinal = self.count
         self.count = n + 1
         risky = _RISKY
+        seen = _seen
         for i, (k, v) in enumerate(pairs):
-            if k[:1] in risky and _typed(k) and not self.quoted(k):
+            typed = seen.get(k)  # keys repeat: most are found here
+            if typed is None:
+                typed = k[:1] in risky and _typed(k)
+            if typed and not self.quoted(k):
                 raise Declined(k)
             c = v.__class__
             if c is str:
@@ -409,6 +416,14 @@ class Positions:
     def span(self, at: Mark) -> Span:
         return LazySpan(self.file, self, at)
 
+    def at(self, ordinal: int, code: int) -> Span:
+        """``span((-ordinal - 1, code))``, made quicker (the fast schema path makes many)."""
+        s = _new(LazySpan)
+        _set_file(s, self.file)
+        _set_positions(s, self)
+        _set_packed(s, (ordinal + 1) * _PACK + code + _HALF)
+        return s
+
     def mark(self, at: Mark) -> Mark:
         """The 1-based (line, column) a lazy mark stands for; (1, 1) if it is unknown."""
         line, code = at
@@ -490,6 +505,13 @@ class LazySpan(Span):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (Span, (self.file, self.line, self.column))
+
+
+_new = object.__new__
+_set_file = Span.__dict__["file"].__set__
+_set_positions = LazySpan.__dict__["_positions"].__set__
+_set_packed = LazySpan.__dict__["_packed"].__set__
+_HALF = _PACK // 2
 
 
 #: file -> its Positions, while kg.cache decodes that file's entry (see :func:`scope`)

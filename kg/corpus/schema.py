@@ -898,7 +898,8 @@ def _fast_claim(pos: Positions, d: Any) -> Claim | None:
     cid = _fast_text(d["id"])
     if cid is None or not ID_RE.match(cid):
         return None
-    kind, origin = "effect", "article"
+    kind: str | None = "effect"
+    origin: str | None = "article"
     if "kind" in d:
         kind = _fast_text(d["kind"]) if d["kind"] is not None else None
         if kind not in _CLAIM_KINDS:

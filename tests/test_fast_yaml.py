@@ -21,7 +21,7 @@ from kg.corpus import fastyaml
 from kg.corpus.load import load_file
 from kg.corpus.model import Span
 from kg.corpus.schema import TOP_KEYS
-from kg.corpus.yamlfile import PosDict
+from kg.corpus.yamlfile import PosDict, implicit_resolvers
 
 REPO = Path(__file__).parent.parent
 CORPORA = Path(__file__).parent / "corpora"
@@ -85,6 +85,14 @@ def test_the_real_corpus_mostly_takes_the_fast_path() -> None:
     assert sum(taken) >= len(taken) - 2
 
 
+#: Scalars YAML 1.1 types, or nearly does, for the resolver test below.
+TYPED_WORDS = ["yes", "No", "on", "OFF", "true", "null", "Null", "~", "", "2024-01-01",
+               "2001-12-14t21:59:43.10-05:00", "0123", "0b101", "0x1F", "1:30", "190:20:30",
+               "1.10", "1e5", "1.0e+5", "1.", ".5", "+1", "-0", "1_000", ".inf", "-.Inf",
+               ".NaN", "<<", "=", "!", "&", "*", "yes\n", "nope", "onion", "2024-1-1x",
+               "12.0", "-.5e-3", "3.", "+.inf", "0o17", "yes ", " no"]
+
+
 @pytest.mark.parametrize("raw", [
     b"a: &x 1\nb: *x\n", b"a: !!str 1\n", b"<<: {a: 1}\n", b"a: 1\na: 2\n", b"a: yes\n",
     b"a: 0123\n", b"a: 2024-01-01\n", b"a: ~\n", b"a: null\n", b"a: 1e5\n", b"a: .5\n",
@@ -104,6 +112,24 @@ def test_a_declined_file_gives_no_fast_data() -> None:
     got = fastyaml.load(b"a: 1.10\nb: [x, 2]\n")
     assert isinstance(got, PosDict) and got == {"a": 1.1, "b": ["x", 2]}
     assert got.raw == {"a": "1.10"}
+
+
+def _typed_by_pyyaml(text: str) -> bool:
+    """Whether PyYAML's implicit resolvers type ``text``, written plain, as other than a
+    string (or it could not be plain at all): one resolver at a time."""
+    if text[:1] in ("", "*", "&", "!"):
+        return True
+    return any(tag != "tag:yaml.org,2002:str" and rx.match(text)
+               for tag, rx in implicit_resolvers(text[:1]))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.sampled_from(TYPED_WORDS),
+                 st.text(alphabet="0123456789+-._:eExob~nNyYtT<= \n", max_size=12),
+                 st.text(max_size=20)))
+def test_the_joined_resolver_test_types_as_pyyaml(text: str) -> None:
+    fastyaml._seen.clear()
+    assert fastyaml._typed(text) == _typed_by_pyyaml(text)
 
 
 def test_lazy_spans_resolve_to_the_reference_positions() -> None:

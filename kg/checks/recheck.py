@@ -28,13 +28,15 @@ for every claim.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from kg.checks import bibliography, consistency, identifiers, integrity, studies, types
-from kg.corpus.model import Claim, Corpus
+from kg.corpus.model import Corpus
 from kg.corpus.vocabulary import PREDICATES
 from kg.diagnostics import Diagnostic, sort_diagnostics
+from kg.progress import Progress, silent
 
 Owned = Callable[[Corpus, Container[str] | None], Iterator[tuple[str | None, Diagnostic]]]
 
@@ -45,12 +47,41 @@ WHOLE = (bibliography.check, studies.check, identifiers.check)
 REACH = consistency.MAX_HOPS - 1
 
 
+#: What :func:`affected` needs of one claim: (file, subject, object, outcome, predicate,
+#: the claims it acknowledges, the studies its evidence cites).
+ClaimOutline = tuple[str, str, str, str | None, str, tuple[str, ...], tuple[str, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class Outline:
+    """What an edit's reach (:func:`affected`) needs to know of a corpus: data only, so
+    that it can be kept on disk between runs (kg.checks.state)."""
+
+    #: claim id -> its outline
+    claims: dict[str, ClaimOutline]
+    #: study key -> its file; entity id -> its file
+    studies: dict[str, str]
+    entities: dict[str, str]
+    #: a digest of what integrity's result for one claim depends on besides the claim
+    names: str
+
+
+def outline(corpus: Corpus) -> Outline:
+    """The outline of ``corpus``."""
+    claims: dict[str, ClaimOutline] = {
+        cid: (c.span.file, c.subject, c.object, c.outcome, c.predicate,
+              tuple(a.claim for a in c.acknowledges), tuple(ev.study for ev in c.evidence))
+        for cid, c in corpus.claims.items()}
+    return Outline(claims, {k: s.span.file for k, s in corpus.studies.items()},
+                   {e: ent.span.file for e, ent in corpus.entities.items()}, _names(corpus))
+
+
 @dataclass(slots=True)
 class Checked:
-    """A corpus with its check results, kept so that an edit re-checks only what it can
-    affect."""
+    """A corpus's check results with its outline, kept so that an edit re-checks only what
+    it can affect."""
 
-    corpus: Corpus
+    outline: Outline
     #: per OWNED check: claim id -> its diagnostics
     by_claim: list[dict[str, list[Diagnostic]]] = field(default_factory=list)
     #: diagnostics that belong to no claim (OWNED checks' others, then the WHOLE checks)
@@ -74,29 +105,37 @@ def _split(found: Iterable[tuple[str | None, Diagnostic]], table: dict[str, list
             table.setdefault(owner, []).append(diag)
 
 
-def check_all(corpus: Corpus) -> Checked:
+def check_all(corpus: Corpus, progress: Progress = silent) -> Checked:
     """Every check over ``corpus``."""
-    out = Checked(corpus)
-    for check in OWNED:
+    out = Checked(outline(corpus))
+    steps = len(OWNED) + len(WHOLE)
+    for i, check in enumerate(OWNED):
         table: dict[str, list[Diagnostic]] = {}
         _split(check(corpus, None), table, out.rest)
         out.by_claim.append(table)
-    for whole in WHOLE:
+        progress("checking", i + 1, steps)
+    for j, whole in enumerate(WHOLE):
         out.rest.extend(whole(corpus))
+        progress("checking", len(OWNED) + j + 1, steps)
     return out
 
 
-def _names(corpus: Corpus) -> tuple[object, ...]:
-    """What integrity's result for one claim depends on besides the claim itself."""
-    paragraphs = (frozenset((p.section, p.n) for p in corpus.article.paragraphs)
-                  if corpus.article else None)
-    return (frozenset(corpus.entities), frozenset(corpus.claims), frozenset(corpus.studies),
-            frozenset(corpus.references), frozenset(corpus.invalid),
-            frozenset(corpus.incomplete), paragraphs)
-
-
-def _in_files(records: Iterable[Claim], files: Container[str]) -> list[Claim]:
-    return [c for c in records if c.span.file in files]
+def _names(corpus: Corpus) -> str:
+    """A digest of what integrity's result for one claim depends on besides the claim itself:
+    the names of entities, claims, studies and references, what failed to load, and the
+    article's paragraphs."""
+    h = hashlib.sha256()
+    groups: list[Iterable[str]] = [
+        corpus.entities, corpus.claims, corpus.studies, corpus.references, corpus.invalid,
+        corpus.incomplete,
+        ["none"] if corpus.article is None
+        else (f"{p.section}\x00{p.n}" for p in corpus.article.paragraphs)]
+    for names in groups:
+        for name in sorted(set(names)):
+            h.update(name.encode("utf-8", "surrogatepass"))
+            h.update(b"\x00")
+        h.update(b"\x01")
+    return h.hexdigest()
 
 
 def _reach(seeds: set[str], index: dict[str, set[str]], depth: int) -> set[str]:
@@ -110,48 +149,52 @@ def _reach(seeds: set[str], index: dict[str, set[str]], depth: int) -> set[str]:
     return found
 
 
-def affected(old: Corpus, new: Corpus, changed: Container[str]) -> set[str]:
+def affected(old: Corpus | Outline, new: Corpus | Outline, changed: Container[str]) -> set[str]:
     """The ids of the claims of ``new`` whose per-claim check results the edit of the files
     ``changed`` (relative paths) can change (see the module docstring)."""
-    touched = _in_files(old.claims.values(), changed) + _in_files(new.claims.values(), changed)
-    studies_changed = ({k for k, s in old.studies.items() if s.span.file in changed}
-                       | {k for k, s in new.studies.items() if s.span.file in changed})
-    seeds = ({e for e, ent in old.entities.items() if ent.span.file in changed}
-             | {e for e, ent in new.entities.items() if ent.span.file in changed})
-    ids = {c.id for c in touched}
-    for corpus in (old, new):
-        for c in corpus.claims.values():
-            if (any(ev.study in studies_changed for ev in c.evidence)
-                    or any(a.claim in ids for a in c.acknowledges)):
-                touched.append(c)
-    for c in touched:
-        ids.add(c.id)
-        ids.update(a.claim for a in c.acknowledges)
-        seeds.update(e for e in (c.subject, c.object, c.outcome) if e)
+    before_edit = old if isinstance(old, Outline) else outline(old)
+    after_edit = new if isinstance(new, Outline) else outline(new)
+    both = (before_edit, after_edit)
+    touched = [(cid, c) for o in both for cid, c in o.claims.items() if c[0] in changed]
+    studies_changed = {k for o in both for k, f in o.studies.items() if f in changed}
+    seeds = {e for o in both for e, f in o.entities.items() if f in changed}
+    ids = {cid for cid, _ in touched}
+    for o in both:
+        for cid, c in o.claims.items():
+            if (any(study in studies_changed for study in c[6])
+                    or any(other in ids for other in c[5])):
+                touched.append((cid, c))
+    for cid, c in touched:
+        ids.add(cid)
+        ids.update(c[5])
+        seeds.update(e for e in (c[1], c[2], c[3]) if e)
     out_index: dict[str, set[str]] = {}
     in_index: dict[str, set[str]] = {}
-    for corpus in (old, new):
-        for c in corpus.claims.values():
-            pred = PREDICATES.get(c.predicate)
+    for o in both:
+        for c in o.claims.values():
+            pred = PREDICATES.get(c[4])
             if pred is not None and pred.causal and pred.sign in ("+", "-"):
-                out_index.setdefault(c.subject, set()).add(c.object)
-                in_index.setdefault(c.object, set()).add(c.subject)
+                out_index.setdefault(c[1], set()).add(c[2])
+                in_index.setdefault(c[2], set()).add(c[1])
     after = _reach(seeds, out_index, REACH)  # reached from a seed
     before = _reach(seeds, in_index, REACH)  # reaching a seed
-    for c in new.claims.values():
-        s, o = c.subject, c.object
-        if (s in seeds or o in seeds or s in after or o in before
-                or (s in before and o in after)):
-            ids.add(c.id)
-    return ids & new.claims.keys()
+    for cid, c in after_edit.claims.items():
+        s, o_ = c[1], c[2]
+        if (s in seeds or o_ in seeds or s in after or o_ in before
+                or (s in before and o_ in after)):
+            ids.add(cid)
+    return ids & after_edit.claims.keys()
 
 
-def recheck(old: Checked, corpus: Corpus, changed: Container[str]) -> Checked:
-    """The checks of ``corpus``, which differs from ``old.corpus`` in the files ``changed``:
-    equal to ``check_all(corpus)``, re-checking only the claims the edit can affect."""
-    only = affected(old.corpus, corpus, changed)
-    names_same = _names(old.corpus) == _names(corpus)
-    out = Checked(corpus)
+def recheck(old: Checked, corpus: Corpus, changed: Container[str],
+            progress: Progress = silent) -> Checked:
+    """The checks of ``corpus``, which differs from the corpus ``old`` was made from in the
+    files ``changed``: equal to ``check_all(corpus)``, re-checking only the claims the edit
+    can affect."""
+    out = Checked(outline(corpus))
+    only = affected(old.outline, out.outline, changed)
+    names_same = old.outline.names == out.outline.names
+    steps = len(OWNED) + len(WHOLE)
     for i, check in enumerate(OWNED):
         table: dict[str, list[Diagnostic]] = {}
         scope: set[str] | None = only
@@ -163,6 +206,8 @@ def recheck(old: Checked, corpus: Corpus, changed: Container[str]) -> Checked:
                 if cid not in scope and cid in corpus.claims:
                     table[cid] = diags
         out.by_claim.append(table)
-    for whole in WHOLE:
+        progress("checking", i + 1, steps)
+    for j, whole in enumerate(WHOLE):
         out.rest.extend(whole(corpus))
+        progress("checking", len(OWNED) + j + 1, steps)
     return out

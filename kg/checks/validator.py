@@ -40,7 +40,9 @@ def run_validation(root: Path, *, use_cache: bool = False, fast: bool = True,
     """Load the corpus at ``root``, run every check and drop what the corpus's settings
     ignore. Never raises on a bad corpus; a malformed settings file is a KgError.
 
-    ``use_cache`` keeps each file's parse under build/cache/ (see kg.corpus.load.load_corpus);
+    ``use_cache`` keeps each file's parse under build/cache/ (see kg.corpus.load.load_corpus)
+    and the check results, so that only what an edit can affect is checked again
+    (kg.checks.state; the result is the same);
     ``progress`` hears of the files parsed and the checks run (kg.progress); ``fast``
     reads YAML through kg.corpus.fastyaml first (the same result; False: the reference loader
     only).
@@ -50,9 +52,14 @@ def run_validation(root: Path, *, use_cache: bool = False, fast: bool = True,
 
     settings = load_settings(root, known_codes=tuple(CODES))
     corpus, diags = load_corpus(root, use_cache=use_cache, fast=fast, progress=progress)
-    for i, check in enumerate(CHECKS):
-        diags.extend(check(corpus))
-        progress("checking", i + 1, len(CHECKS))
+    if use_cache:  # only what changed since the last run is checked again (kg.checks.state)
+        from kg.checks import state
+
+        diags.extend(state.check(root, corpus, progress).diagnostics())
+    else:
+        for i, check in enumerate(CHECKS):
+            diags.extend(check(corpus))
+            progress("checking", i + 1, len(CHECKS))
     kept: list[Diagnostic] = []
     ignored: list[Diagnostic] = []
     for d in sort_diagnostics(diags):

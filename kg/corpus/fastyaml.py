@@ -37,7 +37,7 @@ import os
 import re
 import sys
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -115,7 +115,6 @@ def declines(raw: bytes) -> bool:
 
 #: First characters for which PyYAML's implicit resolvers may give something other than a
 #: string (bool, null, int, float, timestamp, merge, value); "" is the empty scalar.
-_RISKY: frozenset[str] = TYPED_FIRSTS | {"", "*", "&", "!"}
 _seen: dict[str, bool] = {}
 _YAML_FLOAT = re.compile(r"[-+]?[0-9][0-9]*\.[0-9]*(?:[eE][-+][0-9]+)?\Z")
 
@@ -125,15 +124,38 @@ _YAML_FLOAT = re.compile(r"[-+]?[0-9][0-9]*\.[0-9]*(?:[eE][-+][0-9]+)?\Z")
 _JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?\Z")
 
 
+def _matchers() -> dict[str, Callable[[str], object]]:
+    """First character -> one compiled test of whether PyYAML's implicit resolvers for it
+    type a plain scalar as anything but a string (their patterns joined in one); "" and
+    ``*&!`` (never plain) -> a test that always holds."""
+    out: dict[str, Callable[[str], object]] = {}
+    for first in TYPED_FIRSTS:
+        parts = []
+        for tag, rx in implicit_resolvers(first):
+            if tag == "tag:yaml.org,2002:str":
+                continue
+            pattern = rx.pattern
+            if not (pattern.startswith("^") and pattern.endswith("$")):  # pragma: no cover
+                raise AssertionError(f"unexpected resolver pattern {pattern!r}")
+            flags = "x" if rx.flags & re.VERBOSE else ""
+            parts.append(f"(?{flags}:{pattern[1:-1]})")
+        if parts:
+            out[first] = re.compile("^(?:" + "|".join(parts) + ")$").match
+    always = re.compile("").match
+    out.update({c: always for c in ("", "*", "&", "!")})
+    return out
+
+
+#: See :func:`_matchers`; _typed(text) is ``_MATCH[text[:1]](text)`` where text[:1] is risky.
+_MATCH = _matchers()
+
+
 def _typed(text: str) -> bool:
     """Whether PyYAML would read ``text``, written plain, as anything but that string."""
     found = _seen.get(text)
     if found is None:
-        if text[:1] in "*&!":
-            found = True
-        else:
-            found = any(tag != "tag:yaml.org,2002:str" and rx.match(text)
-                        for tag, rx in implicit_resolvers(text[:1]))
+        match = _MATCH.get(text[:1])
+        found = match is not None and bool(match(text))
         if len(text) <= 40 and len(_seen) < 100_000:
             _seen[text] = found
     return found
@@ -189,10 +211,11 @@ class FastDict(PosDict):
 
     __slots__ = ("ordinal", "_index")
     ordinal: int
+    _index: dict[Any, int]
 
-    def __init__(self, pairs: list[tuple[str, Any]]) -> None:  # noqa: D107
-        dict.__init__(self, pairs)
-        self._index: dict[Any, int] | None = None
+    #: made by dict's own constructor from the (key, value) pairs (no Python call for each
+    #: mapping of every file)
+    __init__ = dict.__init__
 
     @property
     def start(self) -> Mark:  # type: ignore[override]
@@ -208,9 +231,11 @@ class FastDict(PosDict):
                 if isinstance(v, LitInt | LitFloat) and v.text is not None}
 
     def _at(self, key: Any) -> int | None:
-        if self._index is None:
-            self._index = {k: i for i, k in enumerate(self)}
-        return self._index.get(key)
+        try:
+            index = self._index
+        except AttributeError:
+            index = self._index = {k: i for i, k in enumerate(self)}
+        return index.get(key)
 
     def key_mark(self, key: str) -> Mark:
         i = self._at(key)
@@ -228,9 +253,8 @@ class FastList(PosList):
     owner: int
     slot: int
 
-    def __init__(self, items: list[Any], owner: int, slot: int) -> None:  # noqa: D107
-        list.__init__(self, items)
-        self.owner, self.slot = owner, slot
+    #: made by list's own constructor; the builder then sets owner and slot
+    __init__ = list.__init__
 
     @property
     def start(self) -> Mark:  # type: ignore[override]
@@ -264,28 +288,35 @@ class _Builder:
         return b'"' + b + b'"' in self.raw or b"'" + b + b"'" in self.raw
 
     def __call__(self, pairs: list[tuple[str, Any]]) -> FastDict:
-        d = FastDict(pairs)
+        d: FastDict = FastDict(pairs)
         if len(d) != len(pairs):
             raise Declined("duplicate key")
         n = d.ordinal = self.count
         self.count = n + 1
-        risky = _RISKY
+        seen = _seen
+        typed_by = _MATCH.get  # first character -> the test (_typed without its cache)
         for i, (k, v) in enumerate(pairs):
-            if k[:1] in risky and _typed(k) and not self.quoted(k):
+            typed = seen.get(k)  # keys repeat: most are found here
+            if typed is None:
+                typed = _typed(k)
+            if typed and not self.quoted(k):
                 raise Declined(k)
             c = v.__class__
             if c is str:
-                if v[:1] in risky and _typed(v) and not self.quoted(v):
+                match = typed_by(v[:1])
+                if match is not None and match(v) and not self.quoted(v):
                     raise Declined(v)
             elif c is list:
                 for item in v:
                     ic = item.__class__
                     if ic is str:
-                        if item[:1] in risky and _typed(item) and not self.quoted(item):
+                        match = typed_by(item[:1])
+                        if match is not None and match(item) and not self.quoted(item):
                             raise Declined(item)
                     elif ic is list or ic is bool or item is None:
                         raise Declined("list item")
-                d[k] = FastList(v, n, i)
+                fl = d[k] = FastList(v)
+                fl.owner, fl.slot = n, i
             elif v is None:
                 self.nulls = True
             elif c is bool:
@@ -336,7 +367,8 @@ def load(raw: bytes) -> FastDict | None:
         return None
     if build.nulls and (b"null" in raw or b"Null" in raw or b"NULL" in raw):
         return None  # an empty value and the word null read alike here, not to the schema
-    return data
+    found: FastDict = data
+    return found
 
 
 # -- positions, found when needed ---------------------------------------------------------------
@@ -408,6 +440,14 @@ class Positions:
 
     def span(self, at: Mark) -> Span:
         return LazySpan(self.file, self, at)
+
+    def at(self, ordinal: int, code: int) -> Span:
+        """``span((-ordinal - 1, code))``, made quicker (the fast schema path makes many)."""
+        s = _new(LazySpan)
+        _set_file(s, self.file)
+        _set_positions(s, self)
+        _set_packed(s, (ordinal + 1) * _PACK + code + _HALF)
+        return s
 
     def mark(self, at: Mark) -> Mark:
         """The 1-based (line, column) a lazy mark stands for; (1, 1) if it is unknown."""
@@ -490,6 +530,13 @@ class LazySpan(Span):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (Span, (self.file, self.line, self.column))
+
+
+_new = object.__new__
+_set_file = Span.__dict__["file"].__set__
+_set_positions = LazySpan.__dict__["_positions"].__set__
+_set_packed = LazySpan.__dict__["_packed"].__set__
+_HALF = _PACK // 2
 
 
 #: file -> its Positions, while kg.cache decodes that file's entry (see :func:`scope`)

@@ -601,7 +601,13 @@ def read_claims(r: Reader, data: Any) -> list[Claim]:
                 f"'claims' must be a list, not {type_name(body)}")
         return []
     out = []
+    pos = r.positions
     for i, raw in enumerate(body):
+        if pos is not None and isinstance(raw, PosDict):
+            found = _fast_claim(pos, raw)
+            if found is not None:
+                out.append(found)
+                continue
         d = r.mapping(raw, body.item_mark(i), f"claim {i + 1}")
         if d is None:
             continue
@@ -693,6 +699,301 @@ def _kind_rules(r: Reader, d: PosDict, what: str, kind: str, origin: str,
                 f"set 'kind: {owner}', or use one of: {', '.join(fitting)}")
         ok = False
     return ok
+
+
+# -- the fast path's common case ----------------------------------------------------------------
+#
+# Over data from the fast path (kg.corpus.fastyaml) the Reader reports nothing: its first
+# problem sends the whole file to the reference loader. So a claim can be read there by
+# straight-line code that only knows the common case: each function below gives exactly
+# what the Reader's functions above give for a record in which they find no problem, and
+# None (the Reader then reads the record, and reports) whenever it is not sure of that.
+# tests/test_fast_yaml.py compares the two on every claim of the test corpora.
+
+_CLAIM_KEYS = frozenset(CLAIM_FIELDS)
+_CLAIM_REQUIRED = tuple(k for k, required in CLAIM_FIELDS.items() if required)
+_SOURCE_KEYS = frozenset(SOURCE_FIELDS)
+_EVIDENCE_KEYS = frozenset(EVIDENCE_FIELDS)
+_STAT_KEYS = frozenset(STAT_FIELDS)
+_ACK_KEYS = frozenset(ACK_FIELDS)
+_CLAIM_KINDS = frozenset(V.CLAIM_KINDS)
+_ORIGINS = frozenset(V.ORIGINS)
+_CERTAINTIES = frozenset(V.CERTAINTIES)
+_STANCES = frozenset(V.STANCES)
+_MEASURES = frozenset(V.MEASURES)
+#: (kind, origin) -> the fields such a claim may not have (KIND_FIELDS), and those it must
+_KIND_FORBIDS = {(k, o): frozenset(f for f, (_, ok) in KIND_FIELDS.items() if not ok(k, o))
+                 for k in V.CLAIM_KINDS for o in V.ORIGINS}
+_KIND_NEEDS = {(k, o): (("certainty",) if k != "question" else ())
+               + (("source",) if o == "article" else ("justification",))
+               + (("outcome",) if k == "modification" else ())
+               for k in V.CLAIM_KINDS for o in V.ORIGINS}
+_OPTIONAL_TEXT = ("population", "context", "dose", "duration", "superseded_by", "notes",
+                  "justification", "outcome")
+
+
+def _fast_text(value: Any) -> str | None:
+    """``Reader.text`` of a value that is not None, or None where it would report."""
+    if value.__class__ is not str:
+        value = getattr(value, "text", None)  # a number as written (fastyaml.LitInt)
+        if value.__class__ is not str:
+            return None
+    value = value.strip()
+    return value or None
+
+
+def _fast_number(value: Any) -> float | None:
+    """``Reader.number`` of a value that is not None, or None where it would report."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if value != value or value in (float("inf"), float("-inf")):
+        return None
+    return float(value)
+
+
+def _fast_texts(items: Any) -> list[str] | None:
+    """``Reader.text_list``'s texts of a value that is not None, or None where it would
+    report."""
+    if not isinstance(items, PosList):
+        return None
+    out = []
+    for item in items:
+        text = _fast_text(item)
+        if text is None:
+            return None
+        out.append(text)
+    return out
+
+
+def _fast_statistic(d: PosDict) -> Statistic | None:
+    if not d.keys() <= _STAT_KEYS:
+        return None
+    measure, comparison = d.get("measure"), d.get("comparison")
+    if measure is None or comparison is None:
+        return None
+    measure, comparison = _fast_text(measure), _fast_text(comparison)
+    if measure not in _MEASURES or comparison is None:
+        return None
+    value: float | None = None
+    unit: str | None = None
+    ci: tuple[float, float] | None = None
+    ci_level: float | None = None
+    p: float | str | None = None
+    groups: list[tuple[str, float]] = []
+    raw = d.get("value")
+    if raw is not None:
+        value = _fast_number(raw)
+        if value is None:
+            return None
+    raw = d.get("unit")
+    if raw is not None:
+        unit = _fast_text(raw)
+        if unit is None:
+            return None
+    raw = d.get("ci")
+    if raw is not None:
+        if (not isinstance(raw, list) or len(raw) != 2
+                or not all(isinstance(x, int | float) and not isinstance(x, bool)
+                           for x in raw)):
+            return None
+        low, high = float(raw[0]), float(raw[1])
+        if low > high or (value is not None and not low <= value <= high):
+            return None
+        ci = (low, high)
+    raw = d.get("ci_level")
+    if raw is not None:
+        ci_level = _fast_number(raw)
+        if ci_level is None or not 0 < ci_level < 1:
+            return None
+    raw = d.get("p")
+    if raw is not None:
+        if isinstance(raw, int | float) and not isinstance(raw, bool):
+            if not 0 <= raw <= 1:
+                return None
+            p = float(raw)
+        elif isinstance(raw, str) and _P_BOUND.match(raw):
+            p = raw.strip()
+        else:
+            return None
+    raw = d.get("groups")
+    if raw is not None:
+        if not isinstance(raw, PosDict):
+            return None
+        for arm, v in raw.items():
+            if v is None:
+                continue
+            number = _fast_number(v)
+            if number is None:
+                return None
+            groups.append((str(arm), number))
+    return Statistic(measure, comparison, value, ci, ci_level or 0.95, p, unit, tuple(groups))
+
+
+def _fast_evidence(pos: Positions, d: Any) -> Evidence | None:
+    if not d.keys() <= _EVIDENCE_KEYS:
+        return None
+    study, stance, finding = d.get("study"), d.get("stance"), d.get("finding")
+    if study is None or stance is None or finding is None:
+        return None
+    study, stance, finding = _fast_text(study), _fast_text(stance), _fast_text(finding)
+    if study is None or stance not in _STANCES or finding is None:
+        return None
+    locator = indirect = None
+    raw = d.get("locator")
+    if raw is not None:
+        locator = _fast_text(raw)
+        if locator is None:
+            return None
+    raw = d.get("indirect")
+    if raw is not None:
+        indirect = _fast_text(raw)
+        if indirect is None:
+            return None
+    stats = []
+    raw = d.get("statistics")
+    if raw is not None:
+        if not isinstance(raw, PosList):
+            return None
+        for item in raw:
+            if not isinstance(item, PosDict):
+                return None
+            s = _fast_statistic(item)
+            if s is None:
+                return None
+            stats.append(s)
+    n = d.ordinal  # a FastDict (kg.corpus.fastyaml): its marks, as Reader.span finds them
+    return Evidence(study, stance, finding, pos.at(n, 0), locator, tuple(stats),
+                    pos.at(n, 2 + 2 * list(d).index("study")), indirect)
+
+
+def _fast_source(raw: Any) -> SourceLocator | None:
+    if not isinstance(raw, PosDict) or not raw.keys() <= _SOURCE_KEYS:
+        return None
+    section, paragraph = raw.get("section"), raw.get("paragraph")
+    if section is None or paragraph is None:
+        return None
+    section = _fast_text(section)
+    if (section is None or isinstance(paragraph, bool) or not isinstance(paragraph, int)
+            or paragraph < 1):
+        return None
+    texts: list[str | None] = []
+    for key in ("row", "column", "item"):
+        value = raw.get(key)
+        if value is not None:
+            value = _fast_text(value)
+            if value is None:
+                return None
+        texts.append(value)
+    return SourceLocator(section, int(paragraph), texts[0], texts[1], texts[2])
+
+
+def _fast_claim(pos: Positions, d: Any) -> Claim | None:
+    """What :func:`_claim` gives for the FastDict ``d`` (kg.corpus.fastyaml) when it finds no
+    problem there; None when unsure (then :func:`_claim` reads it)."""
+    if not d.keys() <= _CLAIM_KEYS:
+        return None
+    for key in _CLAIM_REQUIRED:
+        if d.get(key) is None:
+            return None
+    cid = _fast_text(d["id"])
+    if cid is None or not ID_RE.match(cid):
+        return None
+    kind: str | None = "effect"
+    origin: str | None = "article"
+    if "kind" in d:
+        kind = _fast_text(d["kind"]) if d["kind"] is not None else None
+        if kind not in _CLAIM_KINDS:
+            return None
+    if "origin" in d:
+        origin = _fast_text(d["origin"]) if d["origin"] is not None else None
+        if origin not in _ORIGINS:
+            return None
+    assert kind is not None and origin is not None
+    statement, subject = _fast_text(d["statement"]), _fast_text(d["subject"])
+    predicate, obj = _fast_text(d["predicate"]), _fast_text(d["object"])
+    if statement is None or subject is None or obj is None:
+        return None
+    pred = V.PREDICATES.get(predicate or "")
+    if pred is None or pred.mode not in V.KIND_MODES[kind]:
+        return None
+    assert predicate is not None
+    if not d.keys().isdisjoint(_KIND_FORBIDS[(kind, origin)]):
+        return None
+    for key in _KIND_NEEDS[(kind, origin)]:
+        if d.get(key) is None:
+            return None
+    certainty = None
+    if d.get("certainty") is not None:
+        certainty = _fast_text(d["certainty"])
+        if certainty not in _CERTAINTIES:
+            return None
+    source = None
+    if d.get("source") is not None:
+        source = _fast_source(d["source"])
+        if source is None:
+            return None
+    cites: list[str] = []
+    cite_spans: list[Span] = []
+    raw = d.get("article_cites")
+    if raw is not None:
+        found = _fast_texts(raw)
+        if found is None:
+            return None
+        cites = found
+        cite_spans = [pos.span(raw.item_mark(i)) for i in range(len(found))]
+    recommended_by: list[str] = []
+    raw = d.get("recommended_by")
+    if raw is not None:
+        found = _fast_texts(raw)
+        if found is None:
+            return None
+        recommended_by = found
+    evidence = []
+    raw = d.get("evidence")
+    if raw is not None:
+        if not isinstance(raw, PosList):
+            return None
+        for item in raw:
+            if not isinstance(item, PosDict):
+                return None
+            ev = _fast_evidence(pos, item)
+            if ev is None:
+                return None
+            evidence.append(ev)
+    acks = []
+    raw = d.get("acknowledges")
+    if raw is not None:
+        if not isinstance(raw, PosList):
+            return None
+        for ad in raw:
+            if not isinstance(ad, PosDict) or not ad.keys() <= _ACK_KEYS:
+                return None
+            other, reason = ad.get("claim"), ad.get("reason")
+            if other is None or reason is None:
+                return None
+            other, reason = _fast_text(other), _fast_text(reason)
+            if other is None or reason is None:
+                return None
+            acks.append(Acknowledgement(other, reason, pos.span(ad.value_mark("claim"))))
+    optional: dict[str, str | None] = {}
+    for key in _OPTIONAL_TEXT:
+        value = d.get(key)
+        if value is not None:
+            value = _fast_text(value)
+            if value is None:
+                return None
+        optional[key] = value
+    n = d.ordinal
+    at = {k: i for i, k in enumerate(d)}
+    spans = {k: pos.at(n, 2 + 2 * at[k]) for k in _SPANNED if k in at}
+    return Claim(
+        cid, statement, subject, predicate, obj, certainty or "", source,
+        pos.at(n, 1 + 2 * at["id"]), optional["population"], optional["context"],
+        optional["dose"], optional["duration"], tuple(cites), tuple(evidence),
+        optional["superseded_by"], tuple(acks), optional["notes"], spans,
+        tuple(cite_spans), kind, origin, optional["justification"], tuple(recommended_by),
+        optional["outcome"],
+    )
 
 
 

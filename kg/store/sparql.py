@@ -28,6 +28,8 @@ import csv
 import io
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -448,6 +450,21 @@ def _child(conn: Any, store: Any, text: str, base: str, prefixes: dict[str, str]
         conn.close()
 
 
+@contextmanager
+def _sigint_held() -> Iterator[None]:
+    """Hold SIGINT back (where the platform can) until the block ends; it is then raised."""
+    import signal
+
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
 def run_limited(store: Any, text: str, base: str, prefixes: dict[str, str], fmt: str,
                 style: Style, limits: Limits | None = None) -> tuple[str, bool]:
     """Run and render a read-only query in a child process under ``limits``: (the output,
@@ -462,10 +479,13 @@ def run_limited(store: Any, text: str, base: str, prefixes: dict[str, str], fmt:
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(child, store, text, base, prefixes, fmt,
                                             style.colour, style.width, limits), daemon=True)
-    proc.start()
-    child.close()
-    deadline = time.monotonic() + limits.seconds
     try:
+        # Ctrl-C waits until the child is started and known, so that the `finally` below
+        # always stops it (a Ctrl-C landing just after the fork left it running).
+        with _sigint_held():
+            proc.start()
+        child.close()
+        deadline = time.monotonic() + limits.seconds
         message = None
         while True:
             left = deadline - time.monotonic()

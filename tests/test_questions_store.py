@@ -10,6 +10,7 @@ import itertools
 import os
 import shutil
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -296,6 +297,67 @@ def test_recently_changed_files_are_never_trusted_by_stat(
     assert '["claims/mechanism.yaml",-1,0,0,0]' in man["snapshot"]
 
 
+def _snap(taken: int, *files: list[Any]) -> dict[str, Any]:
+    return {"head": [F.FORMAT, "py", "/r"], "code": [["x.py", 1, 2]], "files": list(files),
+            "taken": taken}
+
+
+def test_the_shipped_racy_window_is_two_seconds() -> None:
+    """The shipped RACY_NS (not monkeypatched, unlike the fixture ``root``): a file whose
+    mtime or ctime is within 2 s before the snapshot is recorded as never matching (size
+    -1); one changed earlier is recorded as it is; an unreadable one (size -2) never
+    matches; an absent settings file (size 0) is stable."""
+    t = 1_700_000_000 * 10**9
+    before = 2 * 10**9
+    rows = [["old", 5, t - before - 1, t - before - 1, 7],
+            ["mtime-racy", 5, t - before, t - before - 1, 7],
+            ["ctime-racy", 5, t - before - 1, t - before, 7],
+            ["recent", 5, t - 10**9, t - 10**9, 7],
+            ["unreadable", -2, 0, 0, 0],
+            ["kg.toml", 0, 0, 0, 0]]
+    snap = _snap(t, *rows)
+    never = [-1, 0, 0, 0]
+    import json
+
+    assert json.loads(F.snapshot_text(snap, record=True)) == [
+        snap["head"], snap["code"],
+        [rows[0], ["mtime-racy", *never], ["ctime-racy", *never], ["recent", *never],
+         ["unreadable", *never], rows[5]]]
+    # compared, not recorded: the stat as it is
+    assert json.loads(F.snapshot_text(snap, record=False)) == [snap["head"], snap["code"],
+                                                                rows]
+
+
+def test_a_snapshot_records_every_input_settings_file_and_module(root: Path) -> None:
+    """take_snapshot: (path, size, mtime_ns, ctime_ns, inode) of each input file, then of
+    each settings file (an absent one as zeros), then the kg modules and queries."""
+    from kg.root import SETTINGS_FILES
+
+    snap = F.take_snapshot(root)
+    assert snap["head"] == [F.FORMAT, sys.version, str(root)]
+    files = {f[0]: f for f in snap["files"]}
+    assert [f[0] for f in snap["files"]] == [*F.input_files(root), *SETTINGS_FILES]
+    st = (root / "claims" / "mechanism.yaml").stat()
+    assert files["claims/mechanism.yaml"] == ["claims/mechanism.yaml", st.st_size,
+                                              st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+    absent = [s for s in SETTINGS_FILES if not (root / s).exists()]
+    assert absent and all(files[s] == [s, 0, 0, 0, 0] for s in absent)
+    code = {c[0]: c for c in snap["code"]}
+    assert {"store/freshness.py", "store/queries/claims.rq", "graph/shapes.ttl",
+            "data/prefixes.json"} <= set(code)
+    assert not [c for c in code if "__pycache__" in c or c.endswith(".pyc")]
+    mod = Path(F.__file__).stat()
+    assert code["store/freshness.py"] == ["store/freshness.py", mod.st_size, mod.st_mtime_ns]
+    assert [c[0] for c in snap["code"]] == sorted(code, key=lambda c: c.split("/"))
+    assert abs(snap["taken"] - time.time_ns()) < 60 * 10**9
+
+
+@pytest.mark.parametrize(("name", "suffix"), [("a.py", ".py"), ("a.b.rq", ".rq"),
+                                              (".py", ""), ("a.", ""), ("ab", "")])
+def test_suffix_is_the_paths(name: str, suffix: str) -> None:
+    assert F._suffix(name) == suffix == Path(name).suffix
+
+
 def test_a_build_records_what_questions_open(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from click.testing import CliRunner
 
@@ -329,6 +391,33 @@ def test_a_corrupt_words_index_is_rebuilt(root: Path, junk: bytes,
     assert open_questions(root).words.has_claim("exercise-raises-density")
     assert calls["validate"] == 1
     assert _words_file(root).stat().st_size > 1000
+
+
+def test_a_truncated_words_index_is_rebuilt_before_it_is_read(
+        root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The words manifest records the index's size: an index cut short (a copy stopped
+    part-way) is rebuilt before a question opens it, not trusted until a read fails."""
+    from kg.store import words as W
+
+    open_questions(root).close()
+    path = _words_file(root)
+    whole = path.read_bytes()
+    path.write_bytes(whole[: len(whole) // 2])
+    opened: list[int] = []
+    real_open = W.Words.open.__func__  # type: ignore[attr-defined]
+
+    def recording_open(cls: type[W.Words], p: Path) -> W.Words | None:
+        opened.append(p.stat().st_size)
+        result: W.Words | None = real_open(cls, p)
+        return result
+
+    monkeypatch.setattr(W.Words, "open", classmethod(recording_open))
+    calls = counters(monkeypatch)
+    q = open_questions(root)
+    assert calls["validate"] == 1  # rebuilt
+    assert opened == [len(whole)]  # the half file was never opened
+    assert _words_file(root).read_bytes() == whole
+    assert q.words.claim_ids() == list(validate(root)[0].claims)
 
 
 @pytest.mark.parametrize("damage", ["truncate", "remove", "symlink"])

@@ -97,6 +97,16 @@ MODULES: dict[str, Module] = {
                          "tests/test_export.py::test_kgx_passes_the_kgx_validator")),
     "audit": Module(("kg/questions/audit.py",),
                     ("tests/test_audit.py", "tests/test_rules_audit.py")),
+    # the question layer: chains (kg paths), filters and lookups, the store's freshness
+    # and its words index
+    "paths": Module(("kg/questions/paths.py",),
+                    ("tests/test_paths.py", "tests/test_questions_library.py",
+                     "tests/test_questions_store.py::test_chains_agree")),
+    "lookup": Module(("kg/questions/filters.py", "kg/questions/lookup.py"),
+                     ("tests/test_questions_library.py",
+                      "tests/test_questions_store.py::test_filters_agree")),
+    "store": Module(("kg/store/freshness.py", "kg/store/words.py"),
+                    ("tests/test_questions_store.py", "tests/test_questions_library.py")),
     # the CLI's exit codes: kg/diagnostics.py's exit_code and cli.py's error handling
     "exit-codes": Module(("kg/diagnostics.py", "cli.py"),
                          ("tests/test_rules_exit_codes.py", "tests/test_cli_validate.py"),

@@ -129,9 +129,17 @@ def prepare(name: str, mod: Module) -> Path:
     if dest.exists():
         shutil.rmtree(dest)
     shutil.copytree(ROOT, dest, ignore=_ignore)
+    configure(dest, mod)
+    return dest
+
+
+def configure(dest: Path, mod: Module) -> None:
+    """Write the copy's pyproject.toml: the repository's, with a ``[tool.mutmut]`` table
+    for the module (the test files that exist now)."""
     # the tests read the real corpus, docs and schemas beside them: mutmut copies these too
     roots = {s.split("/")[0] for s in mod.sources}
-    extra = sorted(p.name for p in dest.iterdir() if p.name not in roots)
+    extra = sorted(p.name for p in dest.iterdir()
+                   if p.name not in roots and p.name not in SKIP and p.name != "mutmut.log")
     tests = [t for t in mod.tests if t.startswith("-") or (ROOT / t.split("::")[0]).exists()]
     table = (
         "\n[tool.mutmut]\n"
@@ -142,9 +150,8 @@ def prepare(name: str, mod: Module) -> Path:
         "use_git_change_detection = false\n"
         f"also_copy = {json.dumps(extra)}\n"
     )
-    pyproject = dest / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text("utf-8") + table, "utf-8")
-    return dest
+    (dest / "pyproject.toml").write_text((ROOT / "pyproject.toml").read_text("utf-8") + table,
+                                         "utf-8")
 
 
 def results(dest: Path, mod: Module) -> dict[str, str]:
@@ -190,6 +197,7 @@ def run(name: str, mod: Module, jobs: int, show: bool, report_only: bool,
         again = [k for k, st in before.items() if st not in ("killed", "timeout", "not checked")]
         shutil.rmtree(dest / "tests")
         shutil.copytree(ROOT / "tests", dest / "tests", ignore=_ignore)
+        configure(dest, mod)  # test files added since are selected too
         if again:
             cmd = [sys.executable, "-m", "mutmut", "run", "--max-children", str(jobs), *again]
             with log.open("a") as f:

@@ -5,14 +5,20 @@ chain of entities is listed once, chains are ranked by their weakest link then l
 from __future__ import annotations
 
 import json
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from cli import cli
-from kg.questions.paths import Chain, Hop, Link, chains_in
+from kg.corpus.model import Corpus
+from kg.questions.paths import Chain, Hop, Link, chain_data, chains_in, neighbourhood
+from kg.store.questions import Questions, open_questions
 
 REPO = Path(__file__).parent.parent
+CORPORA = Path(__file__).parent / "corpora"
 
 
 def link(claim: str, a: str, b: str, sign: str = "+", rating: str = "none",
@@ -67,6 +73,91 @@ def test_via_keeps_chains_through_the_entity() -> None:
     chains, _ = chains_in(adj, "a", "c", 4, via="b")
     assert [ch.entities for ch in chains] == [("a", "b", "c")]
     assert chains_in(adj, "a", "c", 4, via="a")[0] == []  # an end is not "via"
+
+
+def test_chain_data_names_each_hop_its_claims_and_the_weakest() -> None:
+    curated = Link("b-c", "b", "affects", "c", None, "low", "supported", curator=True)
+    chain = Chain((Hop("a", "b", (link("a-b", "a", "b", "-", "high", "supported"),
+                                  link("a-b-up", "a", "b", "+", "moderate", "contested"))),
+                   Hop("b", "c", (curated,))))
+    assert chain_data(Corpus(root="r"), chain) == {
+        "hops": 2, "sign": "?",
+        "entities": [{"id": "a", "label": "a"}, {"id": "b", "label": "b"},
+                     {"id": "c", "label": "c"}],  # no such entities: their ids
+        "steps": [
+            {"subject": "a", "object": "b", "sign": "?", "conflicting": True,
+             "weakest": False,
+             "claims": [
+                 {"claim": "a-b", "predicate": "decreases", "sign": "-", "rating": "high",
+                  "status": "supported", "origin": "article", "statement": None},
+                 {"claim": "a-b-up", "predicate": "increases", "sign": "+",
+                  "rating": "moderate", "status": "contested", "origin": "article",
+                  "statement": None}]},
+            {"subject": "b", "object": "c", "sign": "?", "conflicting": False,
+             "weakest": True,
+             "claims": [{"claim": "b-c", "predicate": "affects", "sign": None,
+                         "rating": "low", "status": "supported", "origin": "curator",
+                         "statement": None}]}],
+        "weakest": {"claim": "b-c", "rating": "low", "status": "supported"},
+        "unsupported_hops": 0}
+    one = chain_data(Corpus(root="r"), Chain((Hop("a", "b", (link("x", "a", "b"),)),)))
+    assert one["steps"][0]["weakest"] is False  # a one-hop chain marks no weakest hop
+    assert (one["sign"], one["unsupported_hops"]) == ("+", 1)
+
+
+def test_the_weakest_hop_is_the_first_of_the_worst_and_ties_go_to_the_worse_status() -> None:
+    a = Hop("a", "b", (link("ab", "a", "b", rating="low", status="supported"),))
+    b = Hop("b", "c", (link("bc", "b", "c", rating="low", status="contested"),))
+    c = Hop("c", "d", (link("cd", "c", "d", rating="low", status="contested"),))
+    assert Chain((a, b, c)).weakest_hop is b
+    assert Chain((a, b, c)).weakest.claim == "bc"
+    odd = Link("x", "a", "increases", "b", "+", "low", "made-up")  # an unknown status is the worst
+    assert odd.weakness == (2, 5) and Hop("a", "b", (odd, a.links[0])).strongest.claim == "ab"
+
+
+@pytest.fixture(scope="module")
+def questions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Questions]:
+    root = Path(shutil.copytree(CORPORA / "questions",
+                                tmp_path_factory.mktemp("paths") / "questions"))
+    q = open_questions(root)
+    yield q
+    q.close()
+
+
+def _claims(adj: dict[str, dict[str, list[Link]]]) -> dict[str, dict[str, list[str]]]:
+    return {a: {b: [ln.claim for ln in lns] for b, lns in bs.items()} for a, bs in adj.items()}
+
+
+def test_the_neighbourhood_of_a_claim_is_what_leads_in_and_out(questions: Questions) -> None:
+    """Signed causal links within two hops into the subject and out of the object, and
+    the claims from subject to object; a no-effect link (walking -> hormone X) and a
+    structural one (protein A binds protein P) are left out."""
+    adj, back = neighbourhood(questions, "hormone-x", "protein-p")
+    assert _claims(adj) == {
+        "drug-d": {"hormone-x": ["drug-d-lowers-hormone-x"]},
+        "hormone-x": {"protein-p": ["hormone-x-raises-protein-p"]},
+        "protein-p": {"bone-loss": ["protein-p-limits-bone-loss"]},
+        "bone-loss": {"bone-density": ["bone-loss-lowers-density"]}}
+    assert _claims(back) == {
+        "hormone-x": {"drug-d": ["drug-d-lowers-hormone-x"]},
+        "protein-p": {"hormone-x": ["hormone-x-raises-protein-p"]},
+        "bone-loss": {"protein-p": ["protein-p-limits-bone-loss"]},
+        "bone-density": {"bone-loss": ["bone-loss-lowers-density"]}}
+    ln = adj["hormone-x"]["protein-p"][0]
+    assert ln == Link("hormone-x-raises-protein-p", "hormone-x", "increases", "protein-p",
+                      "+", "very-low", "supported", False)
+    near, _ = neighbourhood(questions, "hormone-x", "protein-p", depth=1)
+    assert _claims(near) == {
+        "drug-d": {"hormone-x": ["drug-d-lowers-hormone-x"]},
+        "hormone-x": {"protein-p": ["hormone-x-raises-protein-p"]},
+        "protein-p": {"bone-loss": ["protein-p-limits-bone-loss"]}}
+    adj, _ = neighbourhood(questions, "exercise", "bone-density")
+    assert _claims(adj) == {"exercise": {"bone-density": ["exercise-raises-density"]}}
+    adj, _ = neighbourhood(questions, "protein-p", "bone-density")
+    assert _claims(adj) == {  # into protein P: from exercise and from hormone X, and back
+        "exercise": {"protein-p": ["exercise-lowers-protein-p"]},
+        "drug-d": {"hormone-x": ["drug-d-lowers-hormone-x"]},
+        "hormone-x": {"protein-p": ["hormone-x-raises-protein-p"]}}
 
 
 def run(*args: str) -> tuple[int, str]:

@@ -163,6 +163,7 @@ def test_tsv_cells_hold_no_separator_tab_or_line_break() -> None:
     assert X._tsv(" a|b\t c\n\nd  e ") == "a/b c d e"
     assert X._tsv_rows(["x", "y"], [{"x": "1", "y": "2"}, {"y": "3", "x": "4"}]) == \
         b"x\ty\n1\t2\n4\t3\n"
+    assert X._tsv_rows(["x", "y"], [{"y": "é"}]) == "x\ty\n\té\n".encode()  # absent: empty
 
 
 def test_kgx_context_is_every_prefix_used_and_only_those(extended: Build) -> None:
@@ -192,6 +193,30 @@ def test_kgx_context_leaves_out_a_prefix_nothing_expands(extended: Build) -> Non
     # the corpus's own prefixes win over a standard one of the same name
     assert json.loads(X.kgx_context(corpus, {"doi": "https://mine/"}))["@context"][
         "doi"] == "https://mine/"
+
+
+def test_kgx_edge_of_an_open_question_and_of_a_claim_without_source(extended: Build) -> None:
+    corpus = extended.corpus
+    c = corpus.claims["walking-lowers-fracture"]  # asserted, with a supporting line
+    claims = {c.id: dataclasses.replace(c, kind="question", source=None)}
+    _, edges = X.kgx(dataclasses.replace(corpus, claims=claims), B,
+                     {"E": B + "entity/", "C": B + "claim/", "V": B + "vocab#"})
+    [row] = _tsv(edges)
+    assert (row["id"], row["subject"], row["original_predicate"]) == (
+        "C:walking-lowers-fracture", "E:walking", "V:inversely-associated-with")
+    assert (row["kg_kind"], row["knowledge_level"], row["kg_source"]) == (
+        "question", "not_provided", "")
+
+
+def test_kgx_context_keeps_non_ascii_iris_as_written(extended: Build) -> None:
+    corpus = extended.corpus
+    d = corpus.entities["drug-d"]
+    entities = {"drug-d": dataclasses.replace(d, xrefs=("CHEBI:CHEBI:1",))}
+    out = X.kgx_context(dataclasses.replace(corpus, entities=entities), {"P": "https://é.x/"})
+    assert '"P": "https://é.x/"'.encode() in out and out.endswith(b"}\n")
+    ctx = json.loads(out)["@context"]
+    assert ctx["CHEBI"] == "http://purl.obolibrary.org/obo/CHEBI_"  # the prefix is "CHEBI"
+    assert set(ctx) == {"CHEBI", "P", *X.KGX_STANDARD_PREFIXES}
 
 
 def test_kgx_knowledge_level_of_a_question_or_unsupported_hypothesis() -> None:
@@ -242,6 +267,9 @@ def test_graphml_unsigned_claim_and_claim_without_source(extended: Build) -> Non
     row = rows["walking-lowers-fracture"]
     assert (row["sign"], row["mode"], row["source"]) == ("-", "associational", "")
     assert "population" in row and "dose" not in row
+    claims = {**corpus.claims, c.id: dataclasses.replace(c, predicate="affects")}
+    row = dict(X._claim_rows(dataclasses.replace(corpus, claims=claims)))[c.id]
+    assert (row["predicate"], row["sign"], row["mode"]) == ("affects", "", "causal")
 
 
 # -- JSON-LD -----------------------------------------------------------------------------------
@@ -371,5 +399,33 @@ def test_the_writers_pass_the_root_and_the_link_rule_on(tmp_path: Path) -> None:
     folder = tmp_path / "np"
     assert X.write_folder(folder, {"a.trig": b"12"}, root) == 2
     assert X.check_folder(folder, root) == folder
+    (root / "claims" / "np").mkdir()
+    with pytest.raises(KgError, match="inside the corpus's inputs"):
+        X.check_folder(root / "claims" / "np", root)
+    assert X.check_folder(root / "claims" / "np") == root / "claims" / "np"
     with pytest.raises(KgError):
         X.write_folder(root / "claims", {"a.trig": b"12"}, root)
+
+
+def test_export_needs_a_corpus_without_errors(tmp_path: Path) -> None:
+    root = Path(shutil.copytree(CORPORA / "valid", tmp_path / "c"))
+    (root / "claims" / "bad.yaml").write_text("claims:\n  - id: Bad Id\n", encoding="utf-8")
+    failed = build(root)
+    assert not failed.ok
+    with pytest.raises(AssertionError, match=r"^export\(\) needs a corpus without errors$"):
+        X.export("turtle", failed)
+
+
+def test_turtle_and_trig_writers_use_the_graphs_prefixes() -> None:
+    s, p = ox.NamedNode(B + "entity/a"), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    triple = ox.Triple(s, p, ox.Literal("a"))
+    ttl = X.turtle([triple], B)
+    assert b"@prefix entity: <" + B.encode() + b"entity/> ." in ttl
+    assert b"entity:a rdfs:label \"a\" ." in ttl
+    assert {q.triple for q in ox.parse(ttl, format=ox.RdfFormat.TURTLE)} == {triple}
+    g = ox.NamedNode(B + "np/a#assertion")
+    trig = X.trig([ox.Quad(s, p, ox.Literal("a"), g)], B)
+    assert b"@prefix entity: <" + B.encode() + b"entity/> ." in trig
+    assert set(ox.parse(trig, format=ox.RdfFormat.TRIG)) == {ox.Quad(s, p, ox.Literal("a"), g)}
+    assert X.ntriples([triple, ox.Triple(s, p, ox.Literal("0"))]).splitlines() == [
+        f'<{B}entity/a> <{p.value}> "0" .'.encode(), f'<{B}entity/a> <{p.value}> "a" .'.encode()]

@@ -63,6 +63,11 @@ class Module:
     tests: tuple[str, ...]
     #: mutant-name patterns (fnmatch) to run; () = every mutant of the sources
     only: tuple[str, ...] = ()
+    #: mutmut's process_isolation: "fork" (from the process that collected the stats) or
+    #: "forkserver" (from a process that has only collected the tests), for tests that
+    #: open a graph store: a child forked from a process with an open RocksDB store hangs
+    #: on a lock its threads held, and the hang would count as a timeout, i.e. killed
+    isolation: str = "fork"
 
 
 #: module -> sources and the tests that pin them. The test selection is deliberately
@@ -104,14 +109,16 @@ MODULES: dict[str, Module] = {
     "paths": Module(("kg/questions/paths.py",),
                     ("tests/test_paths.py", "tests/test_questions_library.py",
                      "tests/test_questions_store.py::test_chains_agree[valid]",
-                     "tests/test_questions_store.py::test_chains_agree[questions]")),
+                     "tests/test_questions_store.py::test_chains_agree[questions]"),
+                    isolation="forkserver"),
     "lookup": Module(("kg/questions/filters.py", "kg/questions/lookup.py"),
                      ("tests/test_questions_library.py",
                       "tests/test_questions_store.py::test_filters_agree[valid]",
-                      "tests/test_questions_store.py::test_filters_agree[questions]")),
+                      "tests/test_questions_store.py::test_filters_agree[questions]"),
+                     isolation="forkserver"),
     "store": Module(("kg/store/freshness.py", "kg/store/words.py"),
                     ("tests/test_questions_store.py", "tests/test_questions_library.py",
-                     "-k", "not generated")),
+                     "-k", "not generated"), isolation="forkserver"),
     # the CLI's exit codes: kg/diagnostics.py's exit_code and cli.py's error handling
     "exit-codes": Module(("kg/diagnostics.py", "cli.py"),
                          ("tests/test_rules_exit_codes.py", "tests/test_cli_validate.py"),
@@ -154,6 +161,7 @@ def configure(dest: Path, mod: Module) -> None:
         'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q"]\n'
         "use_git_change_detection = false\n"
         f"also_copy = {json.dumps(extra)}\n"
+        f"process_isolation = {json.dumps(mod.isolation)}\n"
     )
     (dest / "pyproject.toml").write_text((ROOT / "pyproject.toml").read_text("utf-8") + table,
                                          "utf-8")

@@ -302,3 +302,117 @@ def test_simple_paths_agree_with_networkx_on_a_dense_graph() -> None:
         if a in graph and b in graph:
             assert sorted(simple_paths(adj, a, b, 4)) == sorted(
                 nx.all_simple_paths(graph, a, b, cutoff=4))
+
+
+# -- lookup, stated whole (bench/mutation.py lookup) -------------------------------------------
+
+
+def test_find_claim_id_exactly_or_case_folded(valid: Questions) -> None:
+    from kg.questions.lookup import find_claim_id
+
+    assert find_claim_id(valid, "walking-lowers-fracture") == "walking-lowers-fracture"
+    assert find_claim_id(valid, " WALKING-lowers-Fracture ") == "walking-lowers-fracture"
+    assert find_claim_id(valid, "walking") is None
+
+
+def test_find_any_finds_each_kind_and_suggests_from_all_three(valid: Questions) -> None:
+    from kg.questions.lookup import Found
+
+    claim = find_any(valid, "Walking-Lowers-Fracture")
+    assert claim.kind == "claim" and claim.claim is not None
+    assert (claim.claim.id, claim.claim.subject, claim.entity, claim.study) == (
+        "walking-lowers-fracture", "walking", None, None)
+    study = find_any(valid, "DELTA2019COHORT")
+    assert study.kind == "study" and study.study is not None
+    assert (study.study.key, study.claim, study.entity) == ("delta2019cohort", None, None)
+    entity = find_any(valid, "BMD")
+    assert entity.kind == "entity" and entity.entity is not None
+    assert (entity.entity.id, entity.claim, entity.study) == ("bone-density", None, None)
+    assert Found().kind == "study"
+    for text, message, ids in [
+        ("xyz", "no entity, claim or study 'xyz'", ()),
+        ("bone", "no entity, claim or study 'bone' (did you mean 'bone-loss' or "
+                 "'bone-density' or 'bone-loss-lowers-density'?)",
+         ("bone-loss", "bone-density", "bone-loss-lowers-density")),
+        ("deltacohort", "no entity, claim or study 'deltacohort' (did you mean "
+                        "'delta2019cohort'?)", ("delta2019cohort",)),
+    ]:
+        with pytest.raises(NotFound) as exc:
+            find_any(valid, text)
+        assert (exc.value.message, str(exc.value), exc.value.suggestions) == (
+            message, message, ids)
+        assert exc.value.__cause__ is None and exc.value.__suppress_context__
+
+
+def test_lookup_messages(valid: Questions, questions: Questions) -> None:
+    with pytest.raises(Ambiguous) as amb:
+        find_entity(questions, "pa")
+    assert amb.value.message == ("'pa' names 2 entities by synonym: exercise (exercise), "
+                                 "protein-a (protein A); give one of their ids")
+    with pytest.raises(NotFound) as nf:
+        find_study(valid, "alpha2020")
+    assert (nf.value.message, nf.value.suggestions) == (
+        "no study 'alpha2020' (did you mean 'alpha2020trial'?)", ("alpha2020trial",))
+    with pytest.raises(NotFound) as nf:
+        find_entity(valid, "  ")
+    assert (nf.value.message, nf.value.suggestions) == ("no entity '  '", ())
+    assert find_entity(valid, "walking").by == "id"
+
+
+def test_suggest_close_names_then_names_holding_the_word() -> None:
+    from kg.questions.lookup import did_you_mean, suggest
+
+    names = {"bone loss": "bone-loss", "bone density": "bone-density", "bmd": "bone-density",
+             "k2": "vitamin-k2", "vitamin k2": "vitamin-k2", "bones": "bones",
+             "x ray": "x-ray"}
+    # close spellings first (difflib), then names holding the text as a word, each id once
+    assert suggest("bone", names) == ("bones", "bone-loss", "bone-density")
+    assert suggest("bone", names, n=1) == ("bones",)
+    assert suggest("K2", names) == ("vitamin-k2",)
+    assert suggest("x", names) == ()  # one letter: never "a word of" a name
+    assert suggest("ray", names) == ("x-ray",)
+    assert did_you_mean(()) == ""
+    assert did_you_mean(("a",)) == " (did you mean 'a'?)"
+    assert did_you_mean(("a", "b")) == " (did you mean 'a' or 'b'?)"
+
+
+# -- kg studies' filters ----------------------------------------------------------------------
+
+
+def test_filter_studies_by_design_citation_and_words(valid: Questions) -> None:
+    from kg.questions.filters import filter_studies
+
+    corpus = valid.corpus_for(studies=list(valid.words.study_keys()))
+    listing = [("alpha2020trial", True, 1, 0), ("delta2019cohort", False, 1, 2),
+               ("zeta2018cells", False, 1, 0), ("missing", True, 0, 0)]
+
+    def keys(**kw: Any) -> list[str]:
+        return [r[0] for r in filter_studies(corpus, listing, **kw)]
+
+    assert keys() == ["alpha2020trial", "delta2019cohort", "zeta2018cells"]
+    assert filter_studies(corpus, listing)[1] == ("delta2019cohort", False, 1, 2)
+    assert keys(designs=("rct", "in-vitro")) == ["alpha2020trial", "zeta2018cells"]
+    # cited: listed among the article's references, or cited for a claim
+    assert keys(cited=True) == ["alpha2020trial", "delta2019cohort"]
+    assert keys(cited=False) == ["zeta2018cells"]
+    # every word, stemmed, in the key, title, population or findings
+    assert keys(words="walking trials") == ["alpha2020trial"]  # title: "randomized trial"
+    assert keys(words="cohort of fractures") == ["delta2019cohort"]  # "of": a stop word
+    assert keys(words="ALPHA2020TRIAL") == ["alpha2020trial"]  # the key
+    assert keys(words="cultured human") == ["zeta2018cells"]  # population
+    assert keys(words="threefold") == ["zeta2018cells"]  # findings
+    assert keys(words="walking", designs=("prospective-cohort",)) == ["delta2019cohort"]
+    assert keys(words="") == keys()
+
+
+def test_study_words_without_a_reference(valid: Questions) -> None:
+    from kg.questions.filters import study_words
+
+    corpus = valid.corpus_for(studies=["zeta2018cells"])
+    study = corpus.studies["zeta2018cells"]
+    assert study_words(study, None) == {"zeta2018cell", "cultur", "human", "cell", "hormon",
+                                        "x", "rais", "protein", "p", "about", "threefold"}
+    alpha = valid.corpus_for(studies=["alpha2020trial"])
+    ref = alpha.references["alpha2020trial"]  # "A randomized trial of walking and bone density"
+    assert "randomiz" in study_words(alpha.studies["alpha2020trial"], ref)
+    assert "randomiz" not in study_words(alpha.studies["alpha2020trial"], None)

@@ -14,7 +14,15 @@ from click.testing import CliRunner
 
 from cli import cli
 from kg.corpus.model import Corpus
-from kg.questions.paths import Chain, Hop, Link, chain_data, chains_in, neighbourhood
+from kg.questions.paths import (
+    Chain,
+    Hop,
+    Link,
+    chain_data,
+    chains_in,
+    find_chains,
+    neighbourhood,
+)
 from kg.store.questions import Questions, open_questions
 
 REPO = Path(__file__).parent.parent
@@ -115,13 +123,80 @@ def test_the_weakest_hop_is_the_first_of_the_worst_and_ties_go_to_the_worse_stat
     assert odd.weakness == (2, 5) and Hop("a", "b", (odd, a.links[0])).strongest.claim == "ab"
 
 
+#: a link the curator added (origin curator), from bone density on to fracture
+CURATED = """\
+claims:
+  - id: density-lowers-fracture
+    statement: Denser bone breaks less.
+    subject: bone-density
+    predicate: decreases
+    object: fracture
+    certainty: asserted
+    origin: curator
+    justification: The article takes it for granted.
+"""
+
+
 @pytest.fixture(scope="module")
 def questions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Questions]:
+    """tests/corpora/questions with one curator's link."""
     root = Path(shutil.copytree(CORPORA / "questions",
                                 tmp_path_factory.mktemp("paths") / "questions"))
+    (root / "claims" / "curated.yaml").write_text(CURATED, encoding="utf-8")
     q = open_questions(root)
+    assert q.errors == 0
     yield q
     q.close()
+
+
+def test_which_claims_are_links(questions: Questions) -> None:
+    """Only claims of kind effect, not superseded, with a known predicate and both ends
+    known; by default only signed causal ones; a curator's link is marked."""
+    from dataclasses import replace
+
+    from kg.questions.paths import adjacency, links_of
+
+    corpus = questions.corpus_for(claims=list(questions.words.claim_ids()),
+                                  entities=list(questions.words.entity_names().values()))
+    c = corpus.claims
+    assert [ln.claim for ln in links_of(c.values(), corpus)] == [  # in file order
+        "density-lowers-fracture", "walking-raises-density", "drug-d-lowers-hormone-x",
+        "hormone-x-raises-protein-p", "protein-p-limits-bone-loss", "bone-loss-lowers-density",
+        "exercise-lowers-protein-p", "exercise-raises-density"]
+    assert [ln.claim for ln in links_of(c.values(), corpus, include_all=True)] == [
+        "density-lowers-fracture", "walking-raises-density", "walking-lowers-fracture",
+        "drug-d-lowers-hormone-x", "hormone-x-raises-protein-p", "protein-p-limits-bone-loss",
+        "bone-loss-lowers-density", "exercise-lowers-protein-p", "exercise-raises-density",
+        "protein-a-binds-protein-p", "walking-no-effect-hormone-x"]
+    assert [ln.curator for ln in links_of([c["density-lowers-fracture"],
+                                           c["exercise-raises-density"]], corpus)] == [
+        True, False]
+    base = c["exercise-raises-density"]
+    odd = [replace(base, id="ghost-subject", subject="ghost"),
+           replace(base, id="ghost-object", object="ghost"),
+           replace(base, id="superseded", superseded_by="exercise-raises-density"),
+           replace(base, id="classified", kind="classification"),
+           replace(base, id="made-up", predicate="made-up"),
+           base]
+    assert [ln.claim for ln in links_of(odd, corpus, include_all=True)] == [
+        "exercise-raises-density"]
+    assert set(adjacency(corpus)["walking"]) == {"bone-density"}  # signed causal only
+    assert set(adjacency(corpus, True)["walking"]) == {"bone-density", "fracture",
+                                                      "hormone-x"}
+
+
+def test_chain_data_of_the_store_names_entities_and_claims(questions: Questions) -> None:
+    [chain] = find_chains(questions, "bone-loss", "fracture")[0]
+    corpus = questions.corpus_for(claims=[ln.claim for ln in chain.links],
+                                  entities=list(chain.entities))
+    data = chain_data(corpus, chain)
+    assert data["entities"] == [{"id": "bone-loss", "label": "bone loss"},
+                                {"id": "bone-density", "label": "bone mineral density"},
+                                {"id": "fracture", "label": "fracture"}]
+    assert [[(c["claim"], c["statement"], c["origin"]) for c in step["claims"]]
+            for step in data["steps"]] == [
+        [("bone-loss-lowers-density", "Bone loss lowers bone mineral density.", "article")],
+        [("density-lowers-fracture", "Denser bone breaks less.", "curator")]]
 
 
 def _claims(adj: dict[str, dict[str, list[Link]]]) -> dict[str, dict[str, list[str]]]:
@@ -152,12 +227,25 @@ def test_the_neighbourhood_of_a_claim_is_what_leads_in_and_out(questions: Questi
         "hormone-x": {"protein-p": ["hormone-x-raises-protein-p"]},
         "protein-p": {"bone-loss": ["protein-p-limits-bone-loss"]}}
     adj, _ = neighbourhood(questions, "exercise", "bone-density")
-    assert _claims(adj) == {"exercise": {"bone-density": ["exercise-raises-density"]}}
+    assert _claims(adj) == {"exercise": {"bone-density": ["exercise-raises-density"]},
+                            "bone-density": {"fracture": ["density-lowers-fracture"]}}
+    assert adj["bone-density"]["fracture"][0].curator
     adj, _ = neighbourhood(questions, "protein-p", "bone-density")
     assert _claims(adj) == {  # into protein P: from exercise and from hormone X, and back
         "exercise": {"protein-p": ["exercise-lowers-protein-p"]},
         "drug-d": {"hormone-x": ["drug-d-lowers-hormone-x"]},
-        "hormone-x": {"protein-p": ["hormone-x-raises-protein-p"]}}
+        "hormone-x": {"protein-p": ["hormone-x-raises-protein-p"]},
+        "bone-density": {"fracture": ["density-lowers-fracture"]}}
+    # two hops by default: bone density -> fracture is a third
+    adj, _ = neighbourhood(questions, "drug-d", "hormone-x")
+    assert _claims(adj) == {
+        "drug-d": {"hormone-x": ["drug-d-lowers-hormone-x"]},  # the claim itself, signed -
+        "hormone-x": {"protein-p": ["hormone-x-raises-protein-p"]},
+        "protein-p": {"bone-loss": ["protein-p-limits-bone-loss"]}}
+    # the claim itself is left out unless it is a signed causal link
+    assert neighbourhood(questions, "walking", "fracture")[0] == {}
+    adj, _ = neighbourhood(questions, "protein-a", "protein-p")
+    assert "protein-a" not in adj
 
 
 def run(*args: str) -> tuple[int, str]:

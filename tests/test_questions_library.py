@@ -3,6 +3,7 @@ lookup, filters, paths, statistics text, stats."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -125,6 +126,13 @@ def test_filter_claims(questions: Questions) -> None:
         "exercise-lowers-protein-p", "exercise-raises-density"]
     assert ids(filter_claims(questions, roles=("exposure",))) == ["drug-d-lowers-hormone-x"]
     assert filter_claims(questions, roles=("exposure",), position="object") == []
+    # an entity with the other filters: each narrows the claims about it
+    assert ids(filter_claims(questions, about="bone-density", study="delta2019cohort")) == [
+        "exercise-raises-density"]
+    assert ids(filter_claims(questions, about="bone-density", statuses=("contested",))) == [
+        "exercise-raises-density"]
+    assert ids(filter_claims(questions, about="protein-p", position="object",
+                             ratings=("moderate",))) == ["exercise-lowers-protein-p"]
     assert ids(filter_claims(questions, certainties=("hypothesized",))) == [
         "protein-a-binds-protein-p"]
 
@@ -371,6 +379,12 @@ def test_suggest_close_names_then_names_holding_the_word() -> None:
     assert suggest("K2", names) == ("vitamin-k2",)
     assert suggest("x", names) == ()  # one letter: never "a word of" a name
     assert suggest("ray", names) == ("x-ray",)
+    assert suggest("k2", {"vitamin k2": "vitamin-k2"}) == ("vitamin-k2",)  # not close
+    # up to 3 n close names are read, as several names may be one entity's
+    near = {"abcxyz1": "a", "abcxyz2": "a", "abcxyz3": "a", "abcxqq": "b", "zzz": "c"}
+    assert suggest("abcxyz", near, n=2) == ("a", "b")
+    nearer = {f"abcde{c}": "a" for c in "ghijkl"} | {"abcdxy": "b"}
+    assert suggest("abcdef", nearer, n=2) == ("a",)  # the 7th closest is not read
     assert did_you_mean(()) == ""
     assert did_you_mean(("a",)) == " (did you mean 'a'?)"
     assert did_you_mean(("a", "b")) == " (did you mean 'a' or 'b'?)"
@@ -383,14 +397,14 @@ def test_filter_studies_by_design_citation_and_words(valid: Questions) -> None:
     from kg.questions.filters import filter_studies
 
     corpus = valid.corpus_for(studies=list(valid.words.study_keys()))
-    listing = [("alpha2020trial", True, 1, 0), ("delta2019cohort", False, 1, 2),
-               ("zeta2018cells", False, 1, 0), ("missing", True, 0, 0)]
+    listing = [("alpha2020trial", True, 1, 0), ("missing", True, 0, 0),
+               ("delta2019cohort", False, 1, 1), ("zeta2018cells", False, 1, 0)]
 
     def keys(**kw: Any) -> list[str]:
         return [r[0] for r in filter_studies(corpus, listing, **kw)]
 
     assert keys() == ["alpha2020trial", "delta2019cohort", "zeta2018cells"]
-    assert filter_studies(corpus, listing)[1] == ("delta2019cohort", False, 1, 2)
+    assert filter_studies(corpus, listing)[1] == ("delta2019cohort", False, 1, 1)
     assert keys(designs=("rct", "in-vitro")) == ["alpha2020trial", "zeta2018cells"]
     # cited: listed among the article's references, or cited for a claim
     assert keys(cited=True) == ["alpha2020trial", "delta2019cohort"]
@@ -403,6 +417,9 @@ def test_filter_studies_by_design_citation_and_words(valid: Questions) -> None:
     assert keys(words="threefold") == ["zeta2018cells"]  # findings
     assert keys(words="walking", designs=("prospective-cohort",)) == ["delta2019cohort"]
     assert keys(words="") == keys()
+    zeta, ref = corpus.studies["zeta2018cells"], corpus.references["zeta2018cells"]
+    every = " ".join((zeta.key, ref.fields["title"], zeta.population, zeta.findings))
+    assert keys(words=every) == ["zeta2018cells"]  # all of its words, and no other
 
 
 def test_study_words_without_a_reference(valid: Questions) -> None:
@@ -412,6 +429,8 @@ def test_study_words_without_a_reference(valid: Questions) -> None:
     study = corpus.studies["zeta2018cells"]
     assert study_words(study, None) == {"zeta2018cell", "cultur", "human", "cell", "hormon",
                                         "x", "rais", "protein", "p", "about", "threefold"}
+    untitled = dataclasses.replace(corpus.references["zeta2018cells"], fields={})
+    assert study_words(study, untitled) == study_words(study, None)
     alpha = valid.corpus_for(studies=["alpha2020trial"])
     ref = alpha.references["alpha2020trial"]  # "A randomized trial of walking and bone density"
     assert "randomiz" in study_words(alpha.studies["alpha2020trial"], ref)

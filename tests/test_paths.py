@@ -275,3 +275,93 @@ def test_via_on_the_real_corpus_finds_the_rankl_chain() -> None:
     assert data["paths"] and all("rankl" in [e["id"] for e in p["entities"]]
                                  for p in data["paths"])
     assert any("osteoclast" in [e["id"] for e in p["entities"]] for p in data["paths"])
+
+
+def test_the_store_reads_exactly_the_links_that_lie_on_a_chain(questions: Questions) -> None:
+    """chain_adjacency keeps a link u -> v when a chain of at most max_hops claims runs
+    through it; on this acyclic graph that is exactly the links of the chains found over
+    the whole corpus, for every pair and depth (the default: signed causal links only)."""
+    from itertools import permutations
+
+    from kg.questions.paths import adjacency, chain_adjacency
+
+    corpus = questions.corpus_for(claims=list(questions.words.claim_ids()),
+                                  entities=list(questions.words.entity_names().values()))
+    whole = adjacency(corpus)
+    seen = 0
+    for a, b in permutations(sorted(corpus.entities), 2):
+        for hops in (1, 2, 3, 4):
+            on_chains: dict[str, dict[str, list[Link]]] = {}
+            for chain in chains_in(whole, a, b, hops)[0]:
+                for hop in chain.steps:
+                    on_chains.setdefault(hop.subject, {})[hop.object] = list(hop.links)
+            got = chain_adjacency(questions, a, b, hops)
+            assert {u: dict(vs) for u, vs in got.items()} == on_chains, (a, b, hops)
+            seen += sum(len(vs) for vs in got.values())
+    assert seen > 20
+
+
+def test_enumeration_stops_at_max_chains(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.questions import paths as P
+
+    adj = adjacency(link("a-b", "a", "b"), link("a-c", "a", "c"), link("a-d", "a", "d"),
+                    link("b-z", "b", "z"), link("c-z", "c", "z"), link("d-z", "d", "z"))
+    assert [len(chains_in(adj, "a", "z", 4)[0]), chains_in(adj, "a", "z", 4)[1]] == [3, False]
+    monkeypatch.setattr(P, "MAX_CHAINS", 3)
+    assert [len(chains_in(adj, "a", "z", 4)[0]), chains_in(adj, "a", "z", 4)[1]] == [3, True]
+    monkeypatch.setattr(P, "MAX_CHAINS", 2)
+    chains, truncated = chains_in(adj, "a", "z", 4)
+    assert truncated is True and [c.entities for c in chains] == [("a", "b", "z"),
+                                                                  ("a", "c", "z")]
+
+
+def test_simple_paths_of_no_length_or_to_itself() -> None:
+    from kg.questions.paths import simple_paths
+
+    adj = adjacency(link("a-b", "a", "b"), link("b-a", "b", "a"))
+    assert list(simple_paths(adj, "a", "b", 0)) == []
+    assert list(simple_paths(adj, "a", "a", 3)) == []
+    assert list(simple_paths(adj, "a", "b", 1)) == [["a", "b"]]
+
+
+def test_links_follow_signed_causal_claims_by_default(questions: Questions) -> None:
+    from kg.questions.paths import chain_adjacency, links
+
+    corpus = questions.corpus_for(claims=list(questions.words.claim_ids()),
+                                  entities=list(questions.words.entity_names().values()))
+    assert "walking-no-effect-hormone-x" not in [ln.claim for ln in links(corpus)]
+    assert "walking-no-effect-hormone-x" in [ln.claim for ln in links(corpus, True)]
+    assert chain_adjacency(questions, "walking", "hormone-x", 2) == {}
+    assert list(chain_adjacency(questions, "walking", "hormone-x", 2, True)) == ["walking"]
+
+
+class _Rows:
+    """A stand-in for the store's links.rq: rows (order, claim, subject, predicate,
+    object, rating, status, origin) out of the given entities (into ``target`` only)."""
+
+    def __init__(self, *edges: tuple[str, str]) -> None:
+        self.rows = [(i, f"{a}-{b}", a, "increases", b, "none", "no-evidence", "article")
+                     for i, (a, b) in enumerate(edges)]
+        self.asked: list[tuple[list[str], str | None]] = []
+
+    def links_from(self, frontier: list[str], target: str | None = None
+                   ) -> list[tuple[int, str, str, str, str, str, str, str]]:
+        self.asked.append((sorted(frontier), target))
+        return [r for r in self.rows if r[2] in frontier and target in (None, r[4])]
+
+
+def test_links_off_every_chain_are_pruned() -> None:
+    """s -> u -> v is a link u -> v three hops from t (v -> w -> t): with at most three
+    hops, no chain runs through it, so it is left out; every other link is kept."""
+    from typing import cast
+
+    from kg.questions.paths import chain_adjacency
+
+    store = _Rows(("s", "v"), ("s", "u"), ("u", "v"), ("v", "w"), ("w", "t"), ("w", "x"))
+    adj = chain_adjacency(cast(Questions, store), "s", "t", 3)
+    assert _claims(adj) == {"s": {"v": ["s-v"]}, "v": {"w": ["v-w"]}, "w": {"t": ["w-t"]}}
+    # a breadth-first search, one query a depth, the last only into the target
+    assert store.asked == [(["s"], None), (["u", "v"], None), (["w"], "t")]
+    assert _claims(chain_adjacency(cast(Questions, store), "s", "t", 4)) == {
+        "s": {"v": ["s-v"], "u": ["s-u"]}, "u": {"v": ["u-v"]}, "v": {"w": ["v-w"]},
+        "w": {"t": ["w-t"]}}

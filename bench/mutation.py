@@ -152,7 +152,8 @@ def configure(dest: Path, mod: Module) -> None:
     roots = {s.split("/")[0] for s in mod.sources}
     extra = sorted(p.name for p in dest.iterdir()
                    if p.name not in roots and p.name not in SKIP and p.name != "mutmut.log")
-    tests = [t for t in mod.tests if t.startswith("-") or (ROOT / t.split("::")[0]).exists()]
+    tests = [t for t in mod.tests  # test files that exist; options and their values
+             if not t.startswith("tests/") or (ROOT / t.split("::")[0]).exists()]
     table = (
         "\n[tool.mutmut]\n"
         f"source_paths = {json.dumps(sorted({s.split('/')[0] for s in mod.sources}))}\n"

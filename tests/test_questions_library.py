@@ -108,6 +108,96 @@ def test_search_limit_and_order(valid: Questions) -> None:
     assert len(valid.words.search("density", limit=1)) == 1
 
 
+def _words(claims: list[tuple[str, str]], studies: tuple[str, ...] = ()) -> Any:
+    """A words index made by hand: claims (id, statement) in file order, study keys."""
+    import sqlite3
+
+    from kg.store.words import INDEXES, SCHEMA, Words
+
+    conn = sqlite3.connect(":memory:")
+    conn.executescript(SCHEMA)
+    for i, (cid, statement) in enumerate(claims):
+        conn.execute("INSERT INTO claims (rowid, statement, ends, id, qualifiers) "
+                     "VALUES (?, ?, '', ?, '')", (i, statement, cid.replace("-", " ")))
+        conn.execute("INSERT INTO claim_ids VALUES (?, ?)", (i, cid))
+    for i, key in enumerate(studies):
+        conn.execute("INSERT INTO studies VALUES (?, ?, ?)", (key, key.casefold(), i))
+    conn.executescript(INDEXES)
+    return Words(conn)
+
+
+def test_search_scores_have_two_decimals_and_ties_keep_file_order(valid: Questions) -> None:
+    hits = valid.words.search("walking bone density drug")
+    assert all(h.score == round(h.score, 2) for h in hits)
+    assert any(h.score != round(h.score) for h in hits)
+    words = _words([("b-one", "Calcium keeps bone."), ("a-one", "Calcium keeps bone."),
+                    ("c-one", "Nothing here.")])
+    assert [h.claim for h in words.search("calcium bone")] == ["b-one", "a-one"]
+
+
+def test_search_returns_five_by_default(valid: Questions) -> None:
+    assert len(valid.words.search("walking bone density drug hormone protein", limit=50)) > 5
+    assert len(valid.words.search("walking bone density drug hormone protein")) == 5
+
+
+def test_plan_skips_stop_words_and_spells_words_of_four_letters_or_more(
+        valid: Questions) -> None:
+    assert valid.words.plan("the walking") == [("walking", "walking")]
+    assert valid.words.plan("horm") == [("hormon", "horm")]  # "hormone", stemmed
+    assert valid.words.plan("hor") == []  # too short to guess at
+
+
+def test_claim_order_reads_any_number_of_ids() -> None:
+    words = _words([(f"c-{i}", "text") for i in range(3)])
+    many = [f"x-{i}" for i in range(2000)]
+    many[900], many[1950] = "c-1", "c-2"  # past the first chunk of 900, and far past
+    assert words.claim_order(many) == {"c-1": 1, "c-2": 2}
+    assert words.claim_order(["c-0"]) == {"c-0": 0}
+
+
+def test_a_study_key_exactly_before_case_folded() -> None:
+    words = _words([], ("Smith2020", "smith2020", "jones2019"))
+    assert words.study_key("smith2020") == "smith2020"
+    assert words.study_key("Smith2020") == "Smith2020"
+    assert words.study_key(" SMITH2020 ") == "Smith2020"  # folded: the first in file order
+    assert words.study_key("JONES2019") == "jones2019"
+    assert words.study_key("nobody") is None
+
+
+def test_the_words_index_is_written_beside_it_through_a_temporary(
+        valid: Questions, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.store import words as W
+
+    seen: list[list[str]] = []
+    real_fill = W.fill
+
+    def looking_fill(conn: Any, store: Any, base: str) -> None:
+        seen.append(sorted(p.name for p in tmp_path.iterdir()))
+        real_fill(conn, store, base)
+
+    monkeypatch.setattr(W, "fill", looking_fill)
+    path = tmp_path / "words-k.sqlite"
+    assert W.write_words(path, valid.store, valid.base)
+    [[name]] = seen
+    assert name.startswith(".words-") and name.endswith(".tmp")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["words-k.sqlite"]
+    opened = W.Words.open(path)
+    assert opened is not None and opened.claim_ids() == valid.words.claim_ids()
+    opened.close()
+    # a folder that cannot be written: no index, no exception
+    assert not W.write_words(tmp_path / "missing" / "words-k.sqlite", valid.store, valid.base)
+
+
+def test_an_in_memory_index_writes_no_file(valid: Questions, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.store.words import Words
+
+    monkeypatch.chdir(tmp_path)
+    words = Words.in_memory(valid.store, valid.base)
+    assert words.claim_ids() == valid.words.claim_ids()
+    assert list(tmp_path.iterdir()) == []
+
+
 def ids(rows: list[dict[str, Any]]) -> list[str]:
     return [r["id"] for r in rows]
 

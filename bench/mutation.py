@@ -101,7 +101,8 @@ MODULES: dict[str, Module] = {
                          "--deselect",
                          "tests/test_export.py::test_kgx_passes_the_kgx_validator")),
     "audit": Module(("kg/questions/audit.py",),
-                    ("tests/test_audit.py", "tests/test_rules_audit.py")),
+                    ("tests/test_audit.py", "tests/test_rules_audit.py"),
+                    isolation="forkserver"),
     # the question layer: chains (kg paths), filters and lookups, the store's freshness
     # and its words index
     # (test_chains_agree on the small corpora only: its generated corpus takes 10 s a

@@ -273,3 +273,26 @@ def test_the_json_report() -> None:
     odd = replace(_audit(), summary=replace(_audit().summary, supported=1, claims=3))
     summary: Any = to_dict(odd)["summary"]
     assert summary["supported_share"] == 0.3333
+
+
+def test_the_report_is_written_safely(tmp_path: Any) -> None:
+    import pytest
+
+    from kg.errors import KgError
+    from kg.questions.audit import write_atomic
+
+    root = tmp_path / "corpus"
+    (root / "claims").mkdir(parents=True)
+    target = tmp_path / "real.md"
+    target.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.md"
+    link.symlink_to(target)
+    with pytest.raises(KgError):
+        write_atomic(link, "new")  # a symlink is refused unless followed
+    write_atomic(link, "né", follow_symlinks=True)
+    assert target.read_bytes() == "né".encode()
+    with pytest.raises(KgError):  # an input of the corpus is never overwritten
+        write_atomic(root / "claims" / "x.yaml", "x", root)
+    write_atomic(root / "claims.md", "x", root)
+    with pytest.raises(KgError):  # no folder is made for it
+        write_atomic(tmp_path / "missing" / "audit.md", "x")

@@ -296,3 +296,46 @@ def test_the_report_is_written_safely(tmp_path: Any) -> None:
     write_atomic(root / "claims.md", "x", root)
     with pytest.raises(KgError):  # no folder is made for it
         write_atomic(tmp_path / "missing" / "audit.md", "x")
+
+
+def test_a_miscited_reference_with_several_lines() -> None:
+    a = audit(corpus(claim("mis", ev("t1"), ev("t2", "no-effect", "no  change"),
+                           ev("t2", "contradicts", "the opposite"), cites=("t2",),
+                           certainty="suggested")))
+    assert [(f.category, f.reason) for f in a.findings] == [
+        ("miscited", "the article cites T2 et al. 2020, whose evidence is "
+                     "contradicts/no-effect: no change; the opposite")]
+
+
+def test_without_an_article_sections_follow_the_claims() -> None:
+    """No outline: sections in the order their first claim comes, each titled by its id."""
+    c = corpus(claim("z1", section="zeta"), claim("a1", section="alpha"),
+               claim("z2", section="zeta", paragraph=2))
+    c.article = None
+    a = audit(c)
+    assert a.title is None
+    assert [(f.claim, f.section, f.section_title) for f in a.findings] == [
+        ("z1", "zeta", "zeta"), ("z2", "zeta", "zeta"), ("a1", "alpha", "alpha")]
+
+
+def test_the_wrapped_report_never_breaks_an_id() -> None:
+    from dataclasses import replace
+
+    from kg.questions.audit import render_text
+
+    base = _audit()
+    long_id = "a-claim-id-much-longer-than-the-width"
+    one = replace(base, findings=(replace(base.findings[0], claim=long_id,
+                                          reason="see averyveryverylongwordwithnohyphen"),))
+    lines = render_text(one, width=20).splitlines()
+    assert f"  {long_id}" in lines  # neither at its hyphens nor in the middle
+    assert "      averyveryverylongwordwithnohyphen" in lines
+
+
+def test_the_json_report_sorts_its_keys() -> None:
+    from kg.questions.audit import render_json
+
+    text = render_json(_audit())
+    keys = [line.strip().split('"')[1] for line in text.splitlines() if line.startswith('  "')]
+    assert keys == ["article", "citation_errors", "findings", "summary"]
+    assert text.index('"citation_errors": 1') < text.index('"claims": 4')

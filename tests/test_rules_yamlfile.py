@@ -5,6 +5,10 @@ owners."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
 from kg.corpus import yamlfile as Y
 from kg.corpus.yamlfile import load_yaml
 from kg.diagnostics import Severity
@@ -107,3 +111,120 @@ def test_bytes_that_are_not_utf8() -> None:
     assert [(d.line, d.column, d.code, d.severity, d.message, d.hint) for d in diags] == [
         (2, 7, "KG001", Severity.ERROR, "file is not valid UTF-8 (byte 0xe9)",
          "save the file as UTF-8")]
+
+
+# -- the parser's complaints, in plain words ---------------------------------------------------
+
+TAB = ("this line is indented with a tab; YAML allows only spaces: replace each tab with "
+       "spaces (two per level, as in the rest of the file)")
+COLON = ("a value holds ': ' (colon and space), or this line is indented deeper than the key "
+         "above it: quote the value (\"...\") or line the key up with its neighbours")
+INDENT = ("the indentation changes here: keys of one mapping must start in the same column, "
+          "and a list's items (- ...) must line up with each other")
+
+
+@pytest.mark.parametrize(("text", "line", "problem", "hint"), [
+    ("a:\n\tb: 1\n", 2, "x", TAB),  # a tab in this line's indent
+    ("a:\n\tb: 1\nc: 2\n", 3, "x", TAB),  # ... or in the line before
+    ("a:\n\tb: 1\nc: 2\nd: 3\n", 4, "x", None),  # not two lines before
+    ("a: x\ty\n", 1, "x", None),  # a tab inside the text is no indent
+    ("a: 1\n", 1, "found a tab character that violates indentation", TAB),
+    ("a: 1\n", 1, "mapping values are not allowed here", COLON),
+    ("a: 1\n", 1, "expected <block end>, but found '-'", INDENT),
+    ("a: 1\n", 1, "did not find expected key", INDENT),
+    ("a: 1\n", 1, "could not find expected ':'", INDENT),
+    ("a: 1\n", 1, "expected '-' indicator", INDENT),
+    ("a: 1\n", 1, "found unexpected end of stream", None),
+    # lines past the text: the last line is the one before the end
+    ("a:\n\tb", 3, "x", TAB), ("a:\n\tb", 4, "x", None), ("\tb", 0, "x", None),
+    ("a\u2028\tb: 1\n", 1, "x", None),  # U+2028 is text, not a line break
+])
+def test_plain_hint(text: str, line: int, problem: str, hint: str | None) -> None:
+    assert Y.plain_hint(text, line, problem) == hint
+
+
+# -- what the loader reports for each kind of failure ------------------------------------------
+
+
+def _raising(exc: BaseException) -> Any:
+    def convert(self: object, node: object) -> object:
+        raise exc
+    return convert
+
+
+def _mark(line: int, column: int) -> Any:
+    import yaml
+
+    return yaml.Mark("f", 0, line, column, None, 0)
+
+
+@pytest.mark.parametrize(("exc", "found"), [
+    ("problem at 3:7", (3, 7, "YAML syntax: bad int")),
+    ("context only", (2, 4, "YAML syntax: bad int")),
+    ("no mark", (1, 1, "YAML syntax: bad int")),
+    ("no problem", (1, 1, "YAML syntax: while reading")),
+])
+def test_a_constructor_error(exc: str, found: tuple[int, int, str],
+                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import yaml
+
+    error = {
+        "problem at 3:7": yaml.constructor.ConstructorError(
+            "while reading", _mark(1, 3), "bad int", _mark(2, 6)),
+        "context only": yaml.constructor.ConstructorError(
+            "while reading", _mark(1, 3), "bad int", None),
+        "no mark": yaml.constructor.ConstructorError(None, None, "bad int", None),
+        "no problem": yaml.constructor.ConstructorError("while reading", None, None, None),
+    }[exc]
+    monkeypatch.setattr(Y._Converter, "convert", _raising(error))
+    data, diags = load_yaml(b"a: 1\n", "claims/x.yaml")
+    assert data is None
+    got = [(d.file, d.line, d.column, d.code, d.severity, d.message, d.hint) for d in diags]
+    if exc == "no problem":
+        assert got[0][:5] == ("claims/x.yaml", 1, 1, "KG002", Severity.ERROR)
+        assert got[0][5].startswith("YAML syntax: while reading") and got[0][6] is None
+    else:
+        assert got == [("claims/x.yaml", *found[:2], "KG002", Severity.ERROR, found[2], None)]
+
+
+@pytest.mark.parametrize(("exc", "message"), [
+    (RecursionError("deep"), "YAML syntax: nesting is too deep"),
+    (ValueError("day is out of range for month"),
+     "YAML syntax: a value cannot be read: day is out of range for month"),
+    (OverflowError("too big"), "YAML syntax: a value cannot be read: too big"),
+])
+def test_a_value_that_cannot_be_read(exc: BaseException, message: str,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Y._Converter, "convert", _raising(exc))
+    data, diags = load_yaml(b"a: 1\n", "claims/x.yaml")
+    assert data is None
+    assert [(d.file, d.line, d.column, d.code, d.severity, d.message, d.hint)
+            for d in diags] == [("claims/x.yaml", 1, 1, "KG002", Severity.ERROR, message, None)]
+
+
+def test_a_control_character_names_its_line_and_column() -> None:
+    _, diags = load_yaml(b"a: 1\nb: 2\nc: x\x07y\n", "claims/x.yaml")
+    assert [(d.file, d.line, d.column, d.code, d.severity, d.message, d.hint)
+            for d in diags] == [("claims/x.yaml", 3, 5, "KG002", Severity.ERROR,
+                                 "YAML syntax: control characters are not allowed", None)]
+
+
+def test_a_reader_error_without_a_position_or_reason(monkeypatch: pytest.MonkeyPatch) -> None:
+    import yaml
+
+    monkeypatch.setattr(Y._Converter, "convert", _raising(yaml.YAMLError("first\nsecond")))
+    _, diags = load_yaml(b"a: 1\n", "claims/x.yaml")
+    assert [(d.line, d.column, d.message) for d in diags] == [(1, 1, "YAML syntax: first")]
+
+
+def test_a_large_file_gives_its_size_in_mib() -> None:
+    _, diags = load_yaml(b" " * 17_783_848, "claims/big.yaml")  # 16.96 MiB
+    assert [(d.file, d.line, d.column, d.code, d.severity, d.message) for d in diags] == [
+        ("claims/big.yaml", 1, 1, "KG005", Severity.ERROR,
+         "file is 17.0 MiB; the limit is 16 MiB")]
+
+
+def test_bad_utf8_names_the_file() -> None:
+    _, diags = load_yaml(b"a: \xff\n", "claims/q.yaml")
+    assert [(d.file, d.line, d.column, d.code) for d in diags] == [
+        ("claims/q.yaml", 1, 4, "KG001")]

@@ -228,3 +228,69 @@ def test_bad_utf8_names_the_file() -> None:
     _, diags = load_yaml(b"a: \xff\n", "claims/q.yaml")
     assert [(d.file, d.line, d.column, d.code) for d in diags] == [
         ("claims/q.yaml", 1, 4, "KG001")]
+
+
+# -- refusals and marks, whole -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("a: !custom x\n", (1, 4, "KG003", "YAML tag '!custom' is not allowed",
+                        "remove the tag; corpus files hold plain values")),
+    ("a:\n  - !!python/object:os.system [x]\n",
+     (2, 5, "KG003", "YAML tag '!!python/object:os.system' is not allowed",
+      "remove the tag; corpus files hold plain values")),
+    ("? [a]\n: 1\n", (1, 3, "KG002", "YAML syntax: a mapping key must be a plain value, "
+                                     "not a list or mapping", None)),
+    ("a: !!int " + "9" * 39 + "x\n", (1, 4, "KG002", "YAML syntax: '" + "9" * 39 + "x' cannot "
+                                     "be read as !!int", "remove the tag, or write a value of "
+                                     "that type")),  # 40 characters: shown whole
+    ("a: !!bool 1.5\n", (1, 4, "KG002", "YAML syntax: '1.5' cannot be read as !!bool",
+                         "remove the tag, or write a value of that type")),
+])
+def test_refusals_in_full(text: str, found: tuple[object, ...]) -> None:
+    assert rows(text)[1] == [found]
+
+
+def test_a_list_keeps_the_text_of_its_typed_scalars() -> None:
+    data, _ = rows("a: [1.0, 0x1F, x, ~, '2']\nb: []\n")
+    assert isinstance(data, dict)
+    assert data["a"] == [1.0, 31, "x", None, "2"]
+    assert data["a"].raw == {0: "1.0", 1: "0x1F"}  # not the string, the null or the quoted
+    assert data["b"].raw == {} and data["b"].items_at == []
+
+
+def test_marks_of_what_is_not_there() -> None:
+    """A missing key, value or item is reported where its mapping or list starts."""
+    data, _ = rows("x: 1\nm:\n  a: 1\n  b:\nl:\n  - 1\n  - 2\n")
+    assert isinstance(data, dict)
+    m, lst = data["m"], data["l"]
+    assert m.start == (3, 3) and lst.start == (6, 3)
+    assert m.key_mark("zz") == (3, 3) and m.value_mark("zz") == (3, 3)
+    assert m.key_mark("b") == (4, 3) and m.value_mark("b") == (4, 5)
+    assert m.value_mark("a") == (3, 6)
+    assert [lst.item_mark(i) for i in range(4)] == [(6, 5), (7, 5), (6, 3), (6, 3)]
+    empty_d, empty_l = Y.PosDict(), Y.PosList()
+    assert (empty_d.start, empty_l.start, empty_l.raw) == ((1, 1), (1, 1), {})
+    assert empty_d.value_mark("k") == (1, 1) and empty_l.item_mark(0) == (1, 1)
+
+
+def test_a_merged_key_keeps_the_marks_of_where_it_is_written() -> None:
+    data, _ = rows("base: &b\n  a: 1\nx:\n  <<: *b\n  c: 2\n")
+    assert isinstance(data, dict)
+    x = data["x"]
+    assert (x.key_mark("a"), x.value_mark("a")) == ((2, 3), (2, 6))
+    assert (x.key_mark("c"), x.value_mark("c")) == ((5, 3), (5, 6))
+
+
+def test_anchors_may_expand_the_text_to_the_limit_and_no_further() -> None:
+    """Every string counts each time it is used, keys too: 64 uses of a 1 MiB - 1 string,
+    two keys of one letter and a third key with its value make the limit exactly."""
+    big = "x" * (1024 * 1024 - 1)
+    aliases = ", ".join(["*s"] * 63)
+    rest = Y.MAX_EXPANDED_CHARS - 64 * len(big) - 2 - 1
+    at_limit = f"a: &s {big}\nb: [{aliases}]\nc: {'y' * rest}\n"
+    data, diags = load_yaml(at_limit.encode(), "claims/x.yaml")
+    assert diags == [] and isinstance(data, dict) and len(data["b"]) == 63
+    _, diags = load_yaml(at_limit.replace("c: ", "c: y").encode(), "claims/x.yaml")
+    assert [(d.line, d.column, d.code, d.message) for d in diags] == [
+        (3, 4, "KG004", "anchors expand the text past the size limit")]

@@ -294,3 +294,78 @@ def test_anchors_may_expand_the_text_to_the_limit_and_no_further() -> None:
     _, diags = load_yaml(at_limit.replace("c: ", "c: y").encode(), "claims/x.yaml")
     assert [(d.line, d.column, d.code, d.message) for d in diags] == [
         (3, 4, "KG004", "anchors expand the text past the size limit")]
+
+
+# -- the expanded size, counted after the pass -------------------------------------------------
+
+
+def test_expanded_size_counts_shared_parts_each_time() -> None:
+    assert Y._expanded_size({"ab": ["x", "yz"], "c": 1}, {}) == (7, 6)
+    shared = ["q"]
+    assert Y._expanded_size({"a": shared, "b": shared}, {}) == (7, 4)
+    loop: list[Any] = []
+    loop.append(loop)
+    assert Y._expanded_size(loop, {}) == (2, 0)  # a cycle counts once, and ends
+    wide = [["a"] * 1000] * 1000  # each part capped just past its limit
+    assert Y._expanded_size(wide, {}) == (Y.MAX_EXPANDED_NODES + 1, 1_000_000)
+    long = ["x" * 1000] * 70_000
+    assert Y._expanded_size(long, {}) == (70_001, Y.MAX_EXPANDED_CHARS + 1)
+
+
+def _nodes_text(extra: int) -> str:
+    """1,000,000 nodes, plus ``extra``: 998 uses of a list of 999 numbers, and a list."""
+    ones = ", ".join(["1"] * 999)
+    uses = ", ".join(["*a"] * 998)
+    last = ", ".join(["1"] * (994 + extra))
+    return f"a: &a [{ones}]\nb: [{uses}]\nc: [{last}]\n"
+
+
+def test_anchors_may_expand_to_a_million_nodes_and_no_more() -> None:
+    data, diags = load_yaml(_nodes_text(0).encode(), "claims/x.yaml")
+    assert diags == [] and Y._expanded_size(data, {})[0] == Y.MAX_EXPANDED_NODES
+    data, diags = load_yaml(_nodes_text(1).encode(), "claims/x.yaml")
+    assert data is None
+    assert [(d.file, d.line, d.column, d.code, d.severity, d.message, d.hint)
+            for d in diags] == [
+        ("claims/x.yaml", 1, 1, "KG004", Severity.ERROR,
+         "anchors are re-used 998 times and expand past the size limit",
+         "write values out instead of referring to anchors")]
+
+
+def test_aliased_lists_may_expand_the_text_to_the_limit() -> None:
+    big = "x" * (1024 * 1024 - 1)
+    rest = Y.MAX_EXPANDED_CHARS - 64 * len(big) - 2 - 1
+    text = f"a: &s [{big}]\nb: [{', '.join(['*s'] * 63)}]\nc: {'y' * rest}\n"
+    data, diags = load_yaml(text.encode(), "claims/x.yaml")
+    assert diags == [] and isinstance(data, dict)
+    assert Y._expanded_size(data, {})[1] == Y.MAX_EXPANDED_CHARS
+
+
+def test_a_structure_too_deep_to_measure_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    def deep(obj: object, memo: object) -> tuple[int, int]:
+        raise RecursionError
+
+    monkeypatch.setattr(Y, "_expanded_size", deep)
+    data, diags = load_yaml(b"a: &a [1]\nb: *a\n", "claims/x.yaml")
+    assert data is None and [(d.code, d.message) for d in diags] == [
+        ("KG004", "anchors are re-used 1 times and expand past the size limit")]
+
+
+def test_a_syntax_error_without_marks_or_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    import yaml
+
+    monkeypatch.setattr(Y._Converter, "convert", _raising(yaml.MarkedYAMLError()))
+    _, diags = load_yaml(b"a: 1\n", "claims/x.yaml")
+    assert [(d.line, d.column, d.code, d.message, d.hint) for d in diags] == [
+        (1, 1, "KG002", "YAML syntax: cannot parse", None)]
+    monkeypatch.setattr(Y._Converter, "convert",
+                        _raising(yaml.MarkedYAMLError("while scanning", None, None, None)))
+    _, diags = load_yaml(b"a: 1\n", "claims/x.yaml")
+    assert [(d.line, d.column, d.message) for d in diags] == [
+        (1, 1, "YAML syntax: while scanning")]
+
+
+def test_bad_utf8_on_a_later_line() -> None:
+    assert Y.decode(b"a\nbb\ncc\xff", "claims/x.yaml")[1] == Y.Diagnostic(
+        "claims/x.yaml", 3, 3, "KG001", Severity.ERROR, "file is not valid UTF-8 (byte 0xff)",
+        "save the file as UTF-8")

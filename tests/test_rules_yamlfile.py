@@ -11,7 +11,7 @@ import pytest
 
 from kg.corpus import yamlfile as Y
 from kg.corpus.yamlfile import load_yaml
-from kg.diagnostics import Severity
+from kg.diagnostics import Diagnostic, Severity
 
 
 def rows(text: str) -> tuple[object, list[tuple[int, int, str, str, str | None]]]:
@@ -366,6 +366,6 @@ def test_a_syntax_error_without_marks_or_words(monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_bad_utf8_on_a_later_line() -> None:
-    assert Y.decode(b"a\nbb\ncc\xff", "claims/x.yaml")[1] == Y.Diagnostic(
+    assert Y.decode(b"a\nbb\ncc\xff", "claims/x.yaml")[1] == Diagnostic(
         "claims/x.yaml", 3, 3, "KG001", Severity.ERROR, "file is not valid UTF-8 (byte 0xff)",
         "save the file as UTF-8")

@@ -410,8 +410,21 @@ def test_a_snapshot_records_every_input_settings_file_and_module(root: Path) -> 
     assert abs(snap["taken"] - time.time_ns()) < 60 * 10**9
 
 
+def test_a_file_that_cannot_be_read_is_recorded_as_never_matching(
+        root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    listed = F.input_files(root)
+    monkeypatch.setattr(F, "input_files", lambda r: ["claims/gone.yaml", *listed])
+    snap = F.take_snapshot(root)
+    assert snap["files"][0] == ["claims/gone.yaml", -2, 0, 0, 0]
+    assert [f[0] for f in snap["files"][1:len(listed) + 1]] == listed
+    st = (root / listed[-1]).stat()
+    assert snap["files"][len(listed)] == [listed[-1], st.st_size, st.st_mtime_ns,
+                                          st.st_ctime_ns, st.st_ino]
+
+
 @pytest.mark.parametrize(("name", "suffix"), [("a.py", ".py"), ("a.b.rq", ".rq"),
-                                              (".py", ""), ("a.", ""), ("ab", "")])
+                                              (".py", ""), ("a.", ""), ("ab", ""),
+                                              ("a.b", ".b")])
 def test_suffix_is_the_paths(name: str, suffix: str) -> None:
     assert F._suffix(name) == suffix == Path(name).suffix
 

@@ -138,6 +138,11 @@ INDENT = ("the indentation changes here: keys of one mapping must start in the s
     # lines past the text: the last line is the one before the end
     ("a:\n\tb", 3, "x", TAB), ("a:\n\tb", 4, "x", None), ("\tb", 0, "x", None),
     ("a\u2028\tb: 1\n", 1, "x", None),  # U+2028 is text, not a line break
+    ("\ta: 1\n", 1, "x", TAB),  # the first line
+    ("a:\n\tb", 2, "x", TAB),  # the last line
+    ("\ta\nb: 1\n", 2, "x", TAB),  # the line before is the first
+    ("a: 1\n\tb: 2", 1, "x", None),  # the first line has no line before it
+    ("a: x\ty\nb: 1\n", 2, "x", None),  # a tab in the text of the line before
 ])
 def test_plain_hint(text: str, line: int, problem: str, hint: str | None) -> None:
     assert Y.plain_hint(text, line, problem) == hint
@@ -246,6 +251,13 @@ def test_bad_utf8_names_the_file() -> None:
                                      "that type")),  # 40 characters: shown whole
     ("a: !!bool 1.5\n", (1, 4, "KG002", "YAML syntax: '1.5' cannot be read as !!bool",
                          "remove the tag, or write a value of that type")),
+    ("a: !!int " + "9" * 40 + "x\n", (1, 4, "KG002", "YAML syntax: '" + "9" * 40 + "...' "
+                                     "cannot be read as !!int", "remove the tag, or write a "
+                                     "value of that type")),  # 41 characters: cut at 40
+    ("a: !foo {b: 1}\n", (1, 4, "KG003", "YAML tag '!foo' is not allowed",
+                          "remove the tag; corpus files hold plain values")),
+    ("a: !!map [1]\n", (1, 4, "KG003", "YAML tag '!!map' is not allowed",
+                        "remove the tag; corpus files hold plain values")),
 ])
 def test_refusals_in_full(text: str, found: tuple[object, ...]) -> None:
     assert rows(text)[1] == [found]
@@ -301,6 +313,7 @@ def test_anchors_may_expand_the_text_to_the_limit_and_no_further() -> None:
 
 def test_expanded_size_counts_shared_parts_each_time() -> None:
     assert Y._expanded_size({"ab": ["x", "yz"], "c": 1}, {}) == (7, 6)
+    assert Y._expanded_size({1: "ab", None: 2}, {}) == (5, 2)  # keys not text: no characters
     shared = ["q"]
     assert Y._expanded_size({"a": shared, "b": shared}, {}) == (7, 4)
     loop: list[Any] = []
@@ -369,3 +382,19 @@ def test_bad_utf8_on_a_later_line() -> None:
     assert Y.decode(b"a\nbb\ncc\xff", "claims/x.yaml")[1] == Diagnostic(
         "claims/x.yaml", 3, 3, "KG001", Severity.ERROR, "file is not valid UTF-8 (byte 0xff)",
         "save the file as UTF-8")
+
+
+def test_a_key_without_a_value_mark_gives_its_own() -> None:
+    d = Y.PosDict()
+    d.start, d.keys_at["k"] = (1, 1), (2, 3)
+    assert d.value_mark("k") == (2, 3) and d.value_mark("other") == (1, 1)
+
+
+def test_the_implicit_resolvers_of_a_first_character() -> None:
+    """What the fast path (kg.corpus.fastyaml) asks: the resolvers a plain scalar starting
+    with that character is tried against, those for any character included."""
+    tags = {c: {tag.rsplit(":", 1)[-1] for tag, _ in Y.implicit_resolvers(c)}
+            for c in ("1", "~", "t", "x")}
+    assert {"int", "float"} <= tags["1"] and "null" in tags["~"] and "bool" in tags["t"]
+    assert "int" not in tags["x"] and "null" not in tags["1"]
+    assert Y.implicit_resolvers("1") == Y._Composer._resolvers_for("1")

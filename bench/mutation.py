@@ -63,6 +63,11 @@ class Module:
     tests: tuple[str, ...]
     #: mutant-name patterns (fnmatch) to run; () = every mutant of the sources
     only: tuple[str, ...] = ()
+    #: mutmut's process_isolation: "fork" (from the process that collected the stats) or
+    #: "forkserver" (from a process that has only collected the tests), for tests that
+    #: open a graph store: a child forked from a process with an open RocksDB store hangs
+    #: on a lock its threads held, and the hang would count as a timeout, i.e. killed
+    isolation: str = "fork"
 
 
 #: module -> sources and the tests that pin them. The test selection is deliberately
@@ -96,7 +101,25 @@ MODULES: dict[str, Module] = {
                          "--deselect",
                          "tests/test_export.py::test_kgx_passes_the_kgx_validator")),
     "audit": Module(("kg/questions/audit.py",),
-                    ("tests/test_audit.py", "tests/test_rules_audit.py")),
+                    ("tests/test_audit.py", "tests/test_rules_audit.py"),
+                    isolation="forkserver"),
+    # the question layer: chains (kg paths), filters and lookups, the store's freshness
+    # and its words index
+    # (test_chains_agree on the small corpora only: its generated corpus takes 10 s a
+    # mutant, and a mutant that loops waits for mutmut's timeout, a multiple of that)
+    "paths": Module(("kg/questions/paths.py",),
+                    ("tests/test_paths.py", "tests/test_questions_library.py",
+                     "tests/test_questions_store.py::test_chains_agree[valid]",
+                     "tests/test_questions_store.py::test_chains_agree[questions]"),
+                    isolation="forkserver"),
+    "lookup": Module(("kg/questions/filters.py", "kg/questions/lookup.py"),
+                     ("tests/test_questions_library.py",
+                      "tests/test_questions_store.py::test_filters_agree[valid]",
+                      "tests/test_questions_store.py::test_filters_agree[questions]"),
+                     isolation="forkserver"),
+    "store": Module(("kg/store/freshness.py", "kg/store/words.py"),
+                    ("tests/test_questions_store.py", "tests/test_questions_library.py",
+                     "-k", "not generated"), isolation="forkserver"),
     # the CLI's exit codes: kg/diagnostics.py's exit_code and cli.py's error handling
     "exit-codes": Module(("kg/diagnostics.py", "cli.py"),
                          ("tests/test_rules_exit_codes.py", "tests/test_cli_validate.py"),
@@ -119,10 +142,19 @@ def prepare(name: str, mod: Module) -> Path:
     if dest.exists():
         shutil.rmtree(dest)
     shutil.copytree(ROOT, dest, ignore=_ignore)
+    configure(dest, mod)
+    return dest
+
+
+def configure(dest: Path, mod: Module) -> None:
+    """Write the copy's pyproject.toml: the repository's, with a ``[tool.mutmut]`` table
+    for the module (the test files that exist now)."""
     # the tests read the real corpus, docs and schemas beside them: mutmut copies these too
     roots = {s.split("/")[0] for s in mod.sources}
-    extra = sorted(p.name for p in dest.iterdir() if p.name not in roots)
-    tests = [t for t in mod.tests if t.startswith("-") or (ROOT / t.split("::")[0]).exists()]
+    extra = sorted(p.name for p in dest.iterdir()
+                   if p.name not in roots and p.name not in SKIP and p.name != "mutmut.log")
+    tests = [t for t in mod.tests  # test files that exist; options and their values
+             if not t.startswith("tests/") or (ROOT / t.split("::")[0]).exists()]
     table = (
         "\n[tool.mutmut]\n"
         f"source_paths = {json.dumps(sorted({s.split('/')[0] for s in mod.sources}))}\n"
@@ -131,10 +163,10 @@ def prepare(name: str, mod: Module) -> Path:
         'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q"]\n'
         "use_git_change_detection = false\n"
         f"also_copy = {json.dumps(extra)}\n"
+        f"process_isolation = {json.dumps(mod.isolation)}\n"
     )
-    pyproject = dest / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text("utf-8") + table, "utf-8")
-    return dest
+    (dest / "pyproject.toml").write_text((ROOT / "pyproject.toml").read_text("utf-8") + table,
+                                         "utf-8")
 
 
 def results(dest: Path, mod: Module) -> dict[str, str]:
@@ -180,6 +212,7 @@ def run(name: str, mod: Module, jobs: int, show: bool, report_only: bool,
         again = [k for k, st in before.items() if st not in ("killed", "timeout", "not checked")]
         shutil.rmtree(dest / "tests")
         shutil.copytree(ROOT / "tests", dest / "tests", ignore=_ignore)
+        configure(dest, mod)  # test files added since are selected too
         if again:
             cmd = [sys.executable, "-m", "mutmut", "run", "--max-children", str(jobs), *again]
             with log.open("a") as f:

@@ -3,6 +3,7 @@ lookup, filters, paths, statistics text, stats."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -107,6 +108,96 @@ def test_search_limit_and_order(valid: Questions) -> None:
     assert len(valid.words.search("density", limit=1)) == 1
 
 
+def _words(claims: list[tuple[str, str]], studies: tuple[str, ...] = ()) -> Any:
+    """A words index made by hand: claims (id, statement) in file order, study keys."""
+    import sqlite3
+
+    from kg.store.words import INDEXES, SCHEMA, Words
+
+    conn = sqlite3.connect(":memory:")
+    conn.executescript(SCHEMA)
+    for i, (cid, statement) in enumerate(claims):
+        conn.execute("INSERT INTO claims (rowid, statement, ends, id, qualifiers) "
+                     "VALUES (?, ?, '', ?, '')", (i, statement, cid.replace("-", " ")))
+        conn.execute("INSERT INTO claim_ids VALUES (?, ?)", (i, cid))
+    for i, key in enumerate(studies):
+        conn.execute("INSERT INTO studies VALUES (?, ?, ?)", (key, key.casefold(), i))
+    conn.executescript(INDEXES)
+    return Words(conn)
+
+
+def test_search_scores_have_two_decimals_and_ties_keep_file_order(valid: Questions) -> None:
+    hits = valid.words.search("walking bone density drug")
+    assert all(h.score == round(h.score, 2) for h in hits)
+    assert any(h.score != round(h.score) for h in hits)
+    words = _words([("b-one", "Calcium keeps bone."), ("a-one", "Calcium keeps bone."),
+                    ("c-one", "Nothing here.")])
+    assert [h.claim for h in words.search("calcium bone")] == ["b-one", "a-one"]
+
+
+def test_search_returns_five_by_default(valid: Questions) -> None:
+    assert len(valid.words.search("walking bone density drug hormone protein", limit=50)) > 5
+    assert len(valid.words.search("walking bone density drug hormone protein")) == 5
+
+
+def test_plan_skips_stop_words_and_spells_words_of_four_letters_or_more(
+        valid: Questions) -> None:
+    assert valid.words.plan("the walking") == [("walking", "walking")]
+    assert valid.words.plan("horm") == [("hormon", "horm")]  # "hormone", stemmed
+    assert valid.words.plan("hor") == []  # too short to guess at
+
+
+def test_claim_order_reads_any_number_of_ids() -> None:
+    words = _words([(f"c-{i}", "text") for i in range(3)])
+    many = [f"x-{i}" for i in range(2000)]
+    many[900], many[1950] = "c-1", "c-2"  # past the first chunk of 900, and far past
+    assert words.claim_order(many) == {"c-1": 1, "c-2": 2}
+    assert words.claim_order(["c-0"]) == {"c-0": 0}
+
+
+def test_a_study_key_exactly_before_case_folded() -> None:
+    words = _words([], ("Smith2020", "smith2020", "jones2019"))
+    assert words.study_key("smith2020") == "smith2020"
+    assert words.study_key("Smith2020") == "Smith2020"
+    assert words.study_key(" SMITH2020 ") == "Smith2020"  # folded: the first in file order
+    assert words.study_key("JONES2019") == "jones2019"
+    assert words.study_key("nobody") is None
+
+
+def test_the_words_index_is_written_beside_it_through_a_temporary(
+        valid: Questions, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.store import words as W
+
+    seen: list[list[str]] = []
+    real_fill = W.fill
+
+    def looking_fill(conn: Any, store: Any, base: str) -> None:
+        seen.append(sorted(p.name for p in tmp_path.iterdir()))
+        real_fill(conn, store, base)
+
+    monkeypatch.setattr(W, "fill", looking_fill)
+    path = tmp_path / "words-k.sqlite"
+    assert W.write_words(path, valid.store, valid.base)
+    [[name]] = seen
+    assert name.startswith(".words-") and name.endswith(".tmp")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["words-k.sqlite"]
+    opened = W.Words.open(path)
+    assert opened is not None and opened.claim_ids() == valid.words.claim_ids()
+    opened.close()
+    # a folder that cannot be written: no index, no exception
+    assert not W.write_words(tmp_path / "missing" / "words-k.sqlite", valid.store, valid.base)
+
+
+def test_an_in_memory_index_writes_no_file(valid: Questions, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.store.words import Words
+
+    monkeypatch.chdir(tmp_path)
+    words = Words.in_memory(valid.store, valid.base)
+    assert words.claim_ids() == valid.words.claim_ids()
+    assert list(tmp_path.iterdir()) == []
+
+
 def ids(rows: list[dict[str, Any]]) -> list[str]:
     return [r["id"] for r in rows]
 
@@ -125,6 +216,13 @@ def test_filter_claims(questions: Questions) -> None:
         "exercise-lowers-protein-p", "exercise-raises-density"]
     assert ids(filter_claims(questions, roles=("exposure",))) == ["drug-d-lowers-hormone-x"]
     assert filter_claims(questions, roles=("exposure",), position="object") == []
+    # an entity with the other filters: each narrows the claims about it
+    assert ids(filter_claims(questions, about="bone-density", study="delta2019cohort")) == [
+        "exercise-raises-density"]
+    assert ids(filter_claims(questions, about="bone-density", statuses=("contested",))) == [
+        "exercise-raises-density"]
+    assert ids(filter_claims(questions, about="protein-p", position="object",
+                             ratings=("moderate",))) == ["exercise-lowers-protein-p"]
     assert ids(filter_claims(questions, certainties=("hypothesized",))) == [
         "protein-a-binds-protein-p"]
 
@@ -302,3 +400,128 @@ def test_simple_paths_agree_with_networkx_on_a_dense_graph() -> None:
         if a in graph and b in graph:
             assert sorted(simple_paths(adj, a, b, 4)) == sorted(
                 nx.all_simple_paths(graph, a, b, cutoff=4))
+
+
+# -- lookup, stated whole (bench/mutation.py lookup) -------------------------------------------
+
+
+def test_find_claim_id_exactly_or_case_folded(valid: Questions) -> None:
+    from kg.questions.lookup import find_claim_id
+
+    assert find_claim_id(valid, "walking-lowers-fracture") == "walking-lowers-fracture"
+    assert find_claim_id(valid, " WALKING-lowers-Fracture ") == "walking-lowers-fracture"
+    assert find_claim_id(valid, "walking") is None
+
+
+def test_find_any_finds_each_kind_and_suggests_from_all_three(valid: Questions) -> None:
+    from kg.questions.lookup import Found
+
+    claim = find_any(valid, "Walking-Lowers-Fracture")
+    assert claim.kind == "claim" and claim.claim is not None
+    assert (claim.claim.id, claim.claim.subject, claim.entity, claim.study) == (
+        "walking-lowers-fracture", "walking", None, None)
+    study = find_any(valid, "DELTA2019COHORT")
+    assert study.kind == "study" and study.study is not None
+    assert (study.study.key, study.claim, study.entity) == ("delta2019cohort", None, None)
+    entity = find_any(valid, "BMD")
+    assert entity.kind == "entity" and entity.entity is not None
+    assert (entity.entity.id, entity.claim, entity.study) == ("bone-density", None, None)
+    assert Found().kind == "study"
+    for text, message, ids in [
+        ("xyz", "no entity, claim or study 'xyz'", ()),
+        ("bone", "no entity, claim or study 'bone' (did you mean 'bone-loss' or "
+                 "'bone-density' or 'bone-loss-lowers-density'?)",
+         ("bone-loss", "bone-density", "bone-loss-lowers-density")),
+        ("deltacohort", "no entity, claim or study 'deltacohort' (did you mean "
+                        "'delta2019cohort'?)", ("delta2019cohort",)),
+    ]:
+        with pytest.raises(NotFound) as exc:
+            find_any(valid, text)
+        assert (exc.value.message, str(exc.value), exc.value.suggestions) == (
+            message, message, ids)
+        assert exc.value.__cause__ is None and exc.value.__suppress_context__
+
+
+def test_lookup_messages(valid: Questions, questions: Questions) -> None:
+    with pytest.raises(Ambiguous) as amb:
+        find_entity(questions, "pa")
+    assert amb.value.message == ("'pa' names 2 entities by synonym: exercise (exercise), "
+                                 "protein-a (protein A); give one of their ids")
+    with pytest.raises(NotFound) as nf:
+        find_study(valid, "alpha2020")
+    assert (nf.value.message, nf.value.suggestions) == (
+        "no study 'alpha2020' (did you mean 'alpha2020trial'?)", ("alpha2020trial",))
+    with pytest.raises(NotFound) as nf:
+        find_entity(valid, "  ")
+    assert (nf.value.message, nf.value.suggestions) == ("no entity '  '", ())
+    assert find_entity(valid, "walking").by == "id"
+
+
+def test_suggest_close_names_then_names_holding_the_word() -> None:
+    from kg.questions.lookup import did_you_mean, suggest
+
+    names = {"bone loss": "bone-loss", "bone density": "bone-density", "bmd": "bone-density",
+             "k2": "vitamin-k2", "vitamin k2": "vitamin-k2", "bones": "bones",
+             "x ray": "x-ray"}
+    # close spellings first (difflib), then names holding the text as a word, each id once
+    assert suggest("bone", names) == ("bones", "bone-loss", "bone-density")
+    assert suggest("bone", names, n=1) == ("bones",)
+    assert suggest("K2", names) == ("vitamin-k2",)
+    assert suggest("x", names) == ()  # one letter: never "a word of" a name
+    assert suggest("ray", names) == ("x-ray",)
+    assert suggest("k2", {"vitamin k2": "vitamin-k2"}) == ("vitamin-k2",)  # not close
+    # up to 3 n close names are read, as several names may be one entity's
+    near = {"abcxyz1": "a", "abcxyz2": "a", "abcxyz3": "a", "abcxqq": "b", "zzz": "c"}
+    assert suggest("abcxyz", near, n=2) == ("a", "b")
+    nearer = {f"abcde{c}": "a" for c in "ghijkl"} | {"abcdxy": "b"}
+    assert suggest("abcdef", nearer, n=2) == ("a",)  # the 7th closest is not read
+    assert did_you_mean(()) == ""
+    assert did_you_mean(("a",)) == " (did you mean 'a'?)"
+    assert did_you_mean(("a", "b")) == " (did you mean 'a' or 'b'?)"
+
+
+# -- kg studies' filters ----------------------------------------------------------------------
+
+
+def test_filter_studies_by_design_citation_and_words(valid: Questions) -> None:
+    from kg.questions.filters import filter_studies
+
+    corpus = valid.corpus_for(studies=list(valid.words.study_keys()))
+    listing = [("alpha2020trial", True, 1, 0), ("missing", True, 0, 0),
+               ("delta2019cohort", False, 1, 1), ("zeta2018cells", False, 1, 0)]
+
+    def keys(**kw: Any) -> list[str]:
+        return [r[0] for r in filter_studies(corpus, listing, **kw)]
+
+    assert keys() == ["alpha2020trial", "delta2019cohort", "zeta2018cells"]
+    assert filter_studies(corpus, listing)[1] == ("delta2019cohort", False, 1, 1)
+    assert keys(designs=("rct", "in-vitro")) == ["alpha2020trial", "zeta2018cells"]
+    # cited: listed among the article's references, or cited for a claim
+    assert keys(cited=True) == ["alpha2020trial", "delta2019cohort"]
+    assert keys(cited=False) == ["zeta2018cells"]
+    # every word, stemmed, in the key, title, population or findings
+    assert keys(words="walking trials") == ["alpha2020trial"]  # title: "randomized trial"
+    assert keys(words="cohort of fractures") == ["delta2019cohort"]  # "of": a stop word
+    assert keys(words="ALPHA2020TRIAL") == ["alpha2020trial"]  # the key
+    assert keys(words="cultured human") == ["zeta2018cells"]  # population
+    assert keys(words="threefold") == ["zeta2018cells"]  # findings
+    assert keys(words="walking", designs=("prospective-cohort",)) == ["delta2019cohort"]
+    assert keys(words="") == keys()
+    zeta, ref = corpus.studies["zeta2018cells"], corpus.references["zeta2018cells"]
+    every = " ".join((zeta.key, ref.fields["title"], zeta.population, zeta.findings))
+    assert keys(words=every) == ["zeta2018cells"]  # all of its words, and no other
+
+
+def test_study_words_without_a_reference(valid: Questions) -> None:
+    from kg.questions.filters import study_words
+
+    corpus = valid.corpus_for(studies=["zeta2018cells"])
+    study = corpus.studies["zeta2018cells"]
+    assert study_words(study, None) == {"zeta2018cell", "cultur", "human", "cell", "hormon",
+                                        "x", "rais", "protein", "p", "about", "threefold"}
+    untitled = dataclasses.replace(corpus.references["zeta2018cells"], fields={})
+    assert study_words(study, untitled) == study_words(study, None)
+    alpha = valid.corpus_for(studies=["alpha2020trial"])
+    ref = alpha.references["alpha2020trial"]  # "A randomized trial of walking and bone density"
+    assert "randomiz" in study_words(alpha.studies["alpha2020trial"], ref)
+    assert "randomiz" not in study_words(alpha.studies["alpha2020trial"], None)

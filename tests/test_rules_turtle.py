@@ -56,7 +56,7 @@ def test_a_lone_surrogate_is_refused(c: str) -> None:
     ("abc", "abc"), ("a-b.c", "a-b.c"), ("1", "1"), ("", ""), ("a:b", "a:b"),
     ("-a", "\\-a"), ("a.", "a\\."), (".a", "\\.a"), ("a~b", "a\\~b"), ("a/b", "a\\/b"),
     ("a b", None), ("a\"b", None), ("é", None), ("a..b", "a..b"), ("a-", "a-"),
-    ("a.b~", "a.b\\~"), ("-.a~", "\\-.a\\~"),
+    ("a.b~", "a.b\\~"), ("-.a~", "\\-.a\\~"), ("a~.b", "a\\~.b"),
 ])
 def test_local_names(local: str, text: str | None) -> None:
     assert T._escape_local(local) == text
@@ -67,6 +67,7 @@ def test_local_names(local: str, text: str | None) -> None:
     "https://example.org/kg/claim/a.", "https://example.org/kg/claim/-a",
     "https://example.org/kg/a b".replace(" ", "%20"), "https://example.org/other/x",
     "https://example.org/kg/é", "https://example.org/kg/a/b", "urn:x:y",
+    "https://example.org/kg/é\u2028x",  # a line separator, which str.split() splits at
 ])
 def test_iris_are_written_as_pyoxigraph_writes_them(iri: str) -> None:
     r = T.Renderer(PREFIXES)

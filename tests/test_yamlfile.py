@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from kg.corpus.yamlfile import PosDict, PosList, load_yaml
@@ -76,3 +78,56 @@ def test_syntax_errors_get_a_plain_hint(text: str, line: int, words: str) -> Non
     _, diags = load_yaml(text.encode(), "f.yaml")
     assert [(d.code, d.line) for d in diags] == [("KG002", line)]
     assert words in (diags[0].hint or "")
+
+
+# -- a file with nothing in it (kg.corpus.load) ---------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["", "# nothing yet\n\n# really\n", "---\n", "\n\n"])
+def test_an_empty_file_is_a_warning_and_holds_no_records(
+        text: str, valid_corpus: Path) -> None:
+    """KG009 at 1:1; the file holds nothing, and the rest of the corpus is checked whole:
+    an entity no claim uses is still KG605 (an empty file is not one that failed to load,
+    which would leave the claims incomplete and silence that check)."""
+    from kg.checks.validator import validate
+
+    (valid_corpus / "claims" / "x.yaml").write_text(text, encoding="utf-8")
+    with (valid_corpus / "claims" / "entities.yaml").open("a", encoding="utf-8") as f:
+        f.write("  - id: lonely\n    label: lonely\n    role: outcome\n    kind: disease\n")
+    corpus, diags = validate(valid_corpus)
+    assert [(d.file, d.line, d.column, d.code, d.severity, d.message, d.hint)
+            for d in diags] == [
+        ("claims/entities.yaml", 36, 5, "KG605", "warning",
+         "entity 'lonely' is not used by any claim",
+         "use it as the subject or object of a claim, or delete it"),
+        ("claims/x.yaml", 1, 1, "KG009", "warning",
+         "file holds no data (it is empty or only comments)",
+         "start it with 'claims:' and its records, or delete it")]
+    assert corpus.incomplete == set() and len(corpus.claims) == 6
+
+
+def test_an_empty_entities_file_leaves_every_entity_unknown(valid_corpus: Path) -> None:
+    """An emptied entities.yaml holds no entities: every claim's ends are KG202 (it used
+    to count as a file that failed to load, whose names are never reported unknown, so
+    the corpus validated clean)."""
+    from kg.checks.validator import validate
+
+    (valid_corpus / "claims" / "entities.yaml").write_text("# moved\n", encoding="utf-8")
+    corpus, diags = validate(valid_corpus)
+    assert corpus.entities == {} and "entities" not in corpus.incomplete
+    assert [(d.file, d.code, d.message.split(" as ")[0]) for d in diags][:1] == [
+        ("claims/entities.yaml", "KG009", "file holds no data (it is empty or only comments)")]
+    assert diags[0].hint == "start it with 'entities:' and its records, or delete it"
+    unknown = {d.message.split("'")[1] for d in diags if d.code == "KG202"}
+    assert unknown == {e for c in corpus.claims.values() for e in (c.subject, c.object)}
+
+
+def test_an_empty_article_file_is_no_article(valid_corpus: Path) -> None:
+    from kg.checks.validator import validate
+
+    (valid_corpus / "claims" / "article.yaml").write_text("", encoding="utf-8")
+    corpus, diags = validate(valid_corpus)
+    assert corpus.article is None and corpus.incomplete == set()
+    assert [(d.file, d.line, d.column, d.code, d.hint) for d in diags] == [
+        ("claims/article.yaml", 1, 1, "KG009",
+         "start it with 'article:' and its records, or delete it")]

@@ -65,6 +65,14 @@ CODES: dict[str, Code] = {
              "target lies outside the corpus folder; kg does not read it.",
              "claims/x.yaml:1:1: error KG008 symbolic link leads outside the corpus; not read",
              "Copy the file into the corpus instead of linking to it."),
+        Code("KG009", "empty-file", W,
+             "A YAML file of the corpus holds no data: it is empty, or only comments. It "
+             "adds nothing, and is most often a file left half-written or emptied by "
+             "mistake.",
+             "claims/x.yaml:1:1: warning KG009 file holds no data (it is empty or only "
+             "comments)",
+             "Write its records under the top-level key (`claims:`, `entities:`, "
+             "`studies:` or `article:`), or delete the file."),
         # -- schema ----------------------------------------------------------------------------
         Code("KG101", "missing-field", E,
              "A required field is missing.",

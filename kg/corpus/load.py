@@ -67,11 +67,22 @@ def load_file(rel: str, part: str, raw: bytes, *, fast: bool = True) -> FileResu
         if found is not None:
             return found
     data, diags = load_yaml(raw, rel)
+    if data is None and not diags:
+        # empty, or comments only: a file that holds nothing, not one that failed to load
+        # (which would leave its part incomplete and silence checks such as KG605)
+        return part, None if part == "article" else [], [_empty(rel, part)], set(), False
     if data is None:
         return part, None, diags, set(), True
     r = schema.Reader(rel)
     records = _read(part, r, data)
     return part, records, diags + r.diags, r.invalid, False
+
+
+def _empty(rel: str, part: str) -> Diagnostic:
+    """KG009: a corpus file with no YAML document (empty, or comments only)."""
+    return Diagnostic(rel, 1, 1, "KG009", Severity.WARNING,
+                      "file holds no data (it is empty or only comments)",
+                      f"start it with '{part}:' and its records, or delete it")
 
 
 def _read(part: str, r: schema.Reader, data: Any) -> Any:

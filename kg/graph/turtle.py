@@ -116,7 +116,6 @@ class Renderer:
         self._iris: dict[str, str] = {RDF_TYPE: "a"}
         self._objects: dict[str, str] = {}
         self._literals: dict[str, str] = {}
-        self.type = "a"
 
     # --- IRIs -----------------------------------------------------------------------------
 

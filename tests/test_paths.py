@@ -343,11 +343,18 @@ class _Rows:
         self.rows = [(i, f"{a}-{b}", a, "increases", b, "none", "no-evidence", "article")
                      for i, (a, b) in enumerate(edges)]
         self.asked: list[tuple[list[str], str | None]] = []
+        self.rated: list[str] = []
 
-    def links_from(self, frontier: list[str], target: str | None = None
+    def links_from(self, frontier: list[str], target: str | None = None, rated: bool = True
                    ) -> list[tuple[int, str, str, str, str, str, str, str]]:
         self.asked.append((sorted(frontier), target))
-        return [r for r in self.rows if r[2] in frontier and target in (None, r[4])]
+        found = [r for r in self.rows if r[2] in frontier and target in (None, r[4])]
+        return found if rated else [r[:5] + ("", "", "") for r in found]
+
+    def rate(self, rows: list[tuple[int, str, str, str, str, str, str, str]]
+             ) -> list[tuple[int, str, str, str, str, str, str, str]]:
+        self.rated.extend(r[1] for r in rows)
+        return [r[:5] + ("none", "no-evidence", "article") for r in rows]
 
 
 def test_links_off_every_chain_are_pruned() -> None:
@@ -360,8 +367,10 @@ def test_links_off_every_chain_are_pruned() -> None:
     store = _Rows(("s", "v"), ("s", "u"), ("u", "v"), ("v", "w"), ("w", "t"), ("w", "x"))
     adj = chain_adjacency(cast(Questions, store), "s", "t", 3)
     assert _claims(adj) == {"s": {"v": ["s-v"]}, "v": {"w": ["v-w"]}, "w": {"t": ["w-t"]}}
-    # a breadth-first search, one query a depth, the last only into the target
+    # a breadth-first search, one query a depth, the last only into the target; only the
+    # links kept are rated
     assert store.asked == [(["s"], None), (["u", "v"], None), (["w"], "t")]
+    assert sorted(store.rated) == ["s-v", "v-w", "w-t"]
     assert _claims(chain_adjacency(cast(Questions, store), "s", "t", 4)) == {
         "s": {"v": ["s-v"], "u": ["s-u"]}, "u": {"v": ["u-v"]}, "v": {"w": ["v-w"]},
         "w": {"t": ["w-t"]}}

@@ -273,7 +273,8 @@ def chain_adjacency(q: Questions, source: str, target: str, max_hops: int,
     fewer than ``max_hops`` hops (on the last hop only links into ``target``); a link
     u -> v is kept when dist(source, u) + 1 + dist(v, target) <= max_hops. Every link of
     every chain is kept, and links keep their file order, so :func:`simple_paths` yields
-    the same chains in the same order as over the whole graph.
+    the same chains in the same order as over the whole graph. Only the links kept are
+    asked for their rating, status and origin (link-ratings.rq).
     """
 
     def follows(predicate: str) -> bool:
@@ -284,7 +285,8 @@ def chain_adjacency(q: Questions, source: str, target: str, max_hops: int,
     frontier = [source]
     rows: list[tuple[int, str, str, str, str, str, str, str]] = []
     for depth in range(1, max_hops + 1):
-        found = [r for r in q.links_from(frontier, target if depth == max_hops else None)
+        found = [r for r in q.links_from(frontier, target if depth == max_hops else None,
+                                         rated=False)
                  if follows(r[3])]
         rows += found
         frontier = []
@@ -309,12 +311,13 @@ def chain_adjacency(q: Questions, source: str, target: str, max_hops: int,
                     to_target[u] = to_target[v] + 1
                     nxt.append(u)
         level = nxt
+    kept = [r for r in set(rows)
+            if r[4] in to_target and dist[r[2]] + 1 + to_target[r[4]] <= max_hops]
     adj: dict[str, dict[str, list[Link]]] = {}
-    for _ord, cid, subj, pred, obj, rating, status, origin in sorted(set(rows)):
-        if obj in to_target and dist[subj] + 1 + to_target[obj] <= max_hops:
-            adj.setdefault(subj, {}).setdefault(obj, []).append(
-                Link(cid, subj, pred, obj, V.PREDICATES[pred].sign, rating, status,
-                     origin == "curator"))
+    for _ord, cid, subj, pred, obj, rating, status, origin in sorted(q.rate(kept)):
+        adj.setdefault(subj, {}).setdefault(obj, []).append(
+            Link(cid, subj, pred, obj, V.PREDICATES[pred].sign, rating, status,
+                 origin == "curator"))
     return adj
 
 
@@ -338,7 +341,8 @@ def neighbourhood(q: Questions, subject: str, object_: str, depth: int = 2
     for start, forward in ((object_, True), (subject, False)):
         frontier, seen = [start], {subject, object_}
         for _ in range(depth):
-            found = q.links_from(frontier) if forward else q.links_into(frontier)
+            found = (q.links_from(frontier, rated=False) if forward
+                     else q.links_into(frontier, rated=False))
             found = [r for r in found if V.PREDICATES.get(r[3]) is not None
                      and V.PREDICATES[r[3]].causal and V.PREDICATES[r[3]].sign in ("+", "-")]
             rows.update(found)
@@ -348,11 +352,11 @@ def neighbourhood(q: Questions, subject: str, object_: str, depth: int = 2
                 if other not in seen:
                     seen.add(other)
                     frontier.append(other)
-    rows.update(r for r in q.links_from([subject], object_)
+    rows.update(r for r in q.links_from([subject], object_, rated=False)
                 if V.PREDICATES.get(r[3]) is not None and V.PREDICATES[r[3]].causal
                 and V.PREDICATES[r[3]].sign in ("+", "-"))
     adj: dict[str, dict[str, list[Link]]] = {}
-    for _ord, cid, subj, pred, obj, rating, status, origin in sorted(rows):
+    for _ord, cid, subj, pred, obj, rating, status, origin in sorted(q.rate(rows)):
         adj.setdefault(subj, {}).setdefault(obj, []).append(
             Link(cid, subj, pred, obj, V.PREDICATES[pred].sign, rating, status,
                  origin == "curator"))

@@ -135,6 +135,15 @@ def test_search_scores_have_two_decimals_and_ties_keep_file_order(valid: Questio
     assert [h.claim for h in words.search("calcium bone")] == ["b-one", "a-one"]
 
 
+def test_a_score_is_bm25_times_the_share_of_words_held(valid: Questions) -> None:
+    """A claim holding one of two words scores half what it scores for that word alone
+    (BM25 of an OR query sums over the words each claim holds)."""
+    [alone] = valid.words.search("fracture")
+    both = {h.claim: h for h in valid.words.search("fracture density")}
+    half = both["walking-lowers-fracture"]
+    assert half.matched == ("fracture",) and abs(half.score - alone.score / 2) <= 0.01
+
+
 def test_search_returns_five_by_default(valid: Questions) -> None:
     assert len(valid.words.search("walking bone density drug hormone protein", limit=50)) > 5
     assert len(valid.words.search("walking bone density drug hormone protein")) == 5

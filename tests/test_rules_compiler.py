@@ -22,9 +22,11 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 
 
-@pytest.fixture(scope="module")
-def triples(tmp_path_factory: pytest.TempPathFactory) -> Iterator[set[ox.Triple]]:
-    root = Path(shutil.copytree(CORPORA / "valid", tmp_path_factory.mktemp("c") / "c"))
+@pytest.fixture
+def triples(tmp_path: Path) -> Iterator[set[ox.Triple]]:
+    """Compiled for each test (not once for the module), so that a mutation run relates
+    the compiler's work to every test that reads it."""
+    root = Path(shutil.copytree(CORPORA / "valid", tmp_path / "c"))
     bib = root / "references.bib"
     text = bib.read_text(encoding="utf-8")
     text = text.replace("author  = {Alpha, Ann and Beta, Bob and Gamma, Gil},",

@@ -135,6 +135,43 @@ def test_search_scores_have_two_decimals_and_ties_keep_file_order(valid: Questio
     assert [h.claim for h in words.search("calcium bone")] == ["b-one", "a-one"]
 
 
+def test_a_score_is_bm25_times_the_share_of_words_held(valid: Questions) -> None:
+    """A claim holding one of two words scores half what it scores for that word alone
+    (BM25 of an OR query sums over the words each claim holds)."""
+    [alone] = valid.words.search("fracture")
+    both = {h.claim: h for h in valid.words.search("fracture density")}
+    half = both["walking-lowers-fracture"]
+    assert half.matched == ("fracture",) and abs(half.score - alone.score / 2) <= 0.01
+
+
+def test_an_index_made_in_the_test_holds_every_word_name_and_key(valid: Questions) -> None:
+    """The words index made from the store (kg.store.words.fill), made here rather than in
+    a fixture, so that a mutation run relates its making to this test."""
+    from kg.store.words import Words
+
+    w = Words.in_memory(valid.store, valid.base)
+    assert w.claim_ids() == valid.words.claim_ids() and len(w.claim_ids()) == 6
+    assert w.entity_names() == {
+        "drug d": "drug-d", "d inhibitor": "drug-d", "hormone x": "hormone-x",
+        "chebi:50114": "hormone-x", "protein p": "protein-p", "pp": "protein-p",
+        "hgnc:11926": "protein-p", "uniprotkb:o14788": "protein-p", "bone loss": "bone-loss",
+        "walking": "walking", "brisk walking": "walking", "bone density": "bone-density",
+        "bone mineral density": "bone-density", "bmd": "bone-density",
+        "fracture": "fracture"}
+    assert w.name_hits("bmd") == [(2, "bone-density")]
+    assert w.name_hits("walking") == [(0, "walking"), (1, "walking")]  # id, then label
+    assert w.study_keys() == ["alpha2020trial", "delta2019cohort", "zeta2018cells"]
+    assert w.study_key("DELTA2019COHORT") == "delta2019cohort"
+
+    def hits(query: str) -> list[str]:
+        return [h.claim for h in w.search(query, limit=10)]
+
+    assert hits("BMD brisk")[:1] == ["walking-raises-density"]  # the names of its ends
+    assert "walking-lowers-fracture" in hits("lowers")  # its id only ("goes with fewer")
+    assert sorted(hits("adults")) == ["walking-lowers-fracture", "walking-raises-density"]
+    assert w.plan("horm") == [("hormon", "horm")]
+
+
 def test_search_returns_five_by_default(valid: Questions) -> None:
     assert len(valid.words.search("walking bone density drug hormone protein", limit=50)) > 5
     assert len(valid.words.search("walking bone density drug hormone protein")) == 5

@@ -400,6 +400,11 @@ def test_a_snapshot_records_every_input_settings_file_and_module(root: Path) -> 
                                               st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
     absent = [s for s in SETTINGS_FILES if not (root / s).exists()]
     assert absent and all(files[s] == [s, 0, 0, 0, 0] for s in absent)
+    present = [s for s in SETTINGS_FILES if (root / s).exists()]
+    assert present  # the questions corpus's pyproject.toml: its own stat, under the root
+    for s in present:
+        sst = (root / s).stat()
+        assert files[s] == [s, sst.st_size, sst.st_mtime_ns, sst.st_ctime_ns, sst.st_ino]
     code = {c[0]: c for c in snap["code"]}
     assert {"store/freshness.py", "store/queries/claims.rq", "graph/shapes.ttl",
             "data/prefixes.json"} <= set(code)

@@ -398,3 +398,16 @@ def test_the_implicit_resolvers_of_a_first_character() -> None:
     assert {"int", "float"} <= tags["1"] and "null" in tags["~"] and "bool" in tags["t"]
     assert "int" not in tags["x"] and "null" not in tags["1"]
     assert Y.implicit_resolvers("1") == Y._Composer._resolvers_for("1")
+
+
+def test_the_resolver_table_is_made_once_per_character(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fresh table (the class keeps one, filled as characters are first seen): a
+    character's own resolvers, then those for any character; the second ask is the same
+    list object, from the table."""
+    table = Y._Composer.yaml_implicit_resolvers
+    monkeypatch.setattr(Y._Composer, "_table", {})
+    for c in ("1", "\u2603"):
+        want = list(table.get(c, [])) + list(table.get(None, []))
+        first = Y.implicit_resolvers(c)
+        assert first == want and Y.implicit_resolvers(c) is first
+    assert set(Y._Composer._table) == {"1", "\u2603"}

@@ -105,6 +105,15 @@ def _split(found: Iterable[tuple[str | None, Diagnostic]], table: dict[str, list
             table.setdefault(owner, []).append(diag)
 
 
+def _whole(corpus: Corpus, out: Checked, progress: Progress) -> Checked:
+    """``out`` with the checks that look at the whole corpus run (never narrowed)."""
+    steps = len(OWNED) + len(WHOLE)
+    for j, whole in enumerate(WHOLE):
+        out.rest.extend(whole(corpus))
+        progress("checking", len(OWNED) + j + 1, steps)
+    return out
+
+
 def check_all(corpus: Corpus, progress: Progress = silent) -> Checked:
     """Every check over ``corpus``."""
     out = Checked(outline(corpus))
@@ -114,10 +123,7 @@ def check_all(corpus: Corpus, progress: Progress = silent) -> Checked:
         _split(check(corpus, None), table, out.rest)
         out.by_claim.append(table)
         progress("checking", i + 1, steps)
-    for j, whole in enumerate(WHOLE):
-        out.rest.extend(whole(corpus))
-        progress("checking", len(OWNED) + j + 1, steps)
-    return out
+    return _whole(corpus, out, progress)
 
 
 def _names(corpus: Corpus) -> str:
@@ -207,7 +213,4 @@ def recheck(old: Checked, corpus: Corpus, changed: Container[str],
                     table[cid] = diags
         out.by_claim.append(table)
         progress("checking", i + 1, steps)
-    for j, whole in enumerate(WHOLE):
-        out.rest.extend(whole(corpus))
-        progress("checking", len(OWNED) + j + 1, steps)
-    return out
+    return _whole(corpus, out, progress)

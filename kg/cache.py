@@ -53,8 +53,8 @@ def code_fingerprint() -> str:
 def fingerprint_of(pkg: Path) -> str:
     """The Python version and the names, sizes and mtimes of every file under ``pkg``
     (modules, shipped queries, vocabularies, shapes; not bytecode). kg's version number
-    would add nothing to that, and reading it through importlib.metadata costs a cold
-    question 25 ms."""
+    would add nothing to that, and reading it would import importlib.metadata on every
+    cold question."""
     h = hashlib.sha256(f"{FORMAT}|{sys.version}".encode())
     for path in sorted(pkg.rglob("*")):
         if "__pycache__" in path.parts or not path.is_file():

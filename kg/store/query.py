@@ -31,8 +31,8 @@ PLACEHOLDERS: dict[str, str] = {
     "urn:kg:base:entity/": "entity/",
     "urn:kg:base:study/": "study/",
 }
-#: Where the shipped queries live (read as files: importlib.resources would cost every cold
-#: question 10 ms of imports).
+#: Where the shipped queries live (read as files, so that a cold question does not import
+#: importlib.resources).
 QUERIES = Path(__file__).with_name("queries")
 #: The store's places graph (file positions and order, never exported), as the shipped
 #: queries name it.

@@ -105,11 +105,15 @@ def trig(quads: list[Quad], base: str) -> bytes:
 # --- JSON-LD ------------------------------------------------------------------------------
 
 
-@cache
-def _default_context() -> dict[str, Any]:
+def _read_default_context() -> dict[str, Any]:
     text = resources.files("kg.graph").joinpath("context.jsonld").read_text(encoding="utf-8")
     ctx: dict[str, Any] = json.loads(text)["@context"]
     return ctx
+
+
+#: kg/graph/context.jsonld's context, read once. Wrapped rather than decorated, so that the
+#: mutation run (bench/mutation.py; mutmut skips decorated functions) reaches the reader.
+_default_context = cache(_read_default_context)
 
 
 def context(base: str) -> dict[str, Any]:

@@ -233,6 +233,7 @@ class _Graph:
             self.out.setdefault(link.source, []).append(link)
             self.into.setdefault(link.target, []).append(link)
         self._reach: dict[tuple[str, bool], dict[tuple[str, str], int]] = {}
+        self._states: dict[tuple[str, bool, str], frozenset[tuple[str, str]]] = {}
 
     def near(self, node: str, *, backward: bool) -> dict[tuple[str, str], int]:
         """(entity, sign) -> fewest links (at most two) from ``node`` (forward) or to it
@@ -255,6 +256,16 @@ class _Graph:
             self._reach[key] = seen
         return self._reach[key]
 
+    def states(self, node: str, *, backward: bool, times: str = "+") -> frozenset[tuple[str, str]]:
+        """The (entity, sign) states of :meth:`near`, as a set, each sign multiplied by
+        ``times``. Cached."""
+        key = (node, backward, times)
+        if key not in self._states:
+            near = self.near(node, backward=backward)
+            self._states[key] = frozenset(
+                near if times == "+" else ((n, _mul(s, times)) for n, s in near))
+        return self._states[key]
+
 
 def _find_chain(graph: _Graph, stated: Link) -> list[Link] | None:
     """The shortest simple chain (2 to MAX_HOPS links) from the stated claim's subject to
@@ -272,27 +283,14 @@ def _find_chain(graph: _Graph, stated: Link) -> list[Link] | None:
     skip = {stated.claim, *graph.partners.get(stated.claim, ())}
 
     # A quick test first: is any entity one or two links from the start also within two
-    # links of the goal, with the signs making up the opposite sign? (Finds every chain,
-    # and some walks that are not chains, which the search below then rules out.)
-    def meets(node: str, sign: str) -> bool:
-        return node not in (start, goal) and (node, _mul(sign, want)) in near_goal
-
-    hit = False
-    for first in index.get(start, ()):
-        if first.claim in skip:
-            continue
-        w1 = first.source if backward else first.target
-        if meets(w1, first.sign):
-            hit = True
-            break
-        for second in index.get(w1, ()):
-            w2 = second.source if backward else second.target
-            if second.claim not in skip and meets(w2, _mul(first.sign, second.sign)):
-                hit = True
-                break
-        if hit:
-            break
-    if not hit:
+    # links of the goal, with the signs making up the opposite sign? Both sides are cached
+    # sets, so the test costs a set intersection, not a walk over the start's neighbours'
+    # links (hubs make that walk grow with the corpus). It finds every chain, and some walks
+    # that are not chains (through the stated claim or a claim acknowledged with it), which
+    # the search below then rules out.
+    common = (graph.states(start, backward=backward)
+              & graph.states(goal, backward=not backward, times=want))
+    if not any(node != start and node != goal for node, _ in common):
         return None
 
     def search(node: str, sign: str, path: list[Link], visited: set[str],

@@ -13,7 +13,7 @@ import pytest
 
 from kg.checks.validator import validate
 from kg.corpus.model import Corpus, Statistic
-from kg.questions.filters import filter_claims, stem, tokens
+from kg.questions.filters import _stem, filter_claims, stem, tokens
 from kg.questions.lookup import Ambiguous, NotFound, find_any, find_entity, find_study
 from kg.questions.paths import find_chains
 from kg.questions.stats import graph_stats
@@ -61,6 +61,25 @@ def questions_corpus() -> Corpus:
 ])
 def test_tokens_stem_and_drop_stop_words(words: str, stems: list[str]) -> None:
     assert tokens(words) == stems
+
+
+@pytest.mark.parametrize(("word", "expected"), [
+    ("s", "s"), ("es", "es"), ("abc", "abc"),  # three letters or fewer: as they are
+    ("1990", "1990"), ("2000s", "2000"), ("K2", "k2"),
+    ("bone", "bon"), ("bones", "bon"), ("axes", "axe"), ("cues", "cue"),  # the final 'e'
+    ("legs", "leg"), ("vitamins", "vitamin"),  # a stem of three letters is enough
+    ("agrees", "agre"), ("degrees", "degre"), ("boxes", "box"), ("matches", "match"),
+    ("classes", "class"), ("status", "status"), ("focus", "focus"),
+    ("osteoporosis", "osteoporosis"),
+    ("mineralization", "mineraliz"), ("mineralisations", "mineraliz"),
+    ("activations", "activat"), ("trainings", "train"), ("walking", "walk"),
+    ("walked", "walk"), ("markedly", "mark"), ("modified", "modify"), ("studies", "study"),
+])
+def test_stem_rules(word: str, expected: str) -> None:
+    # _stem itself, not through stem's cache: a forked mutation run would otherwise see the
+    # answers the unmutated code remembered
+    assert _stem(word) == expected
+    assert stem(word) == expected
 
 
 def test_stem_is_idempotent_on_its_output() -> None:

@@ -429,3 +429,13 @@ def test_turtle_and_trig_writers_use_the_graphs_prefixes() -> None:
     assert set(ox.parse(trig, format=ox.RdfFormat.TRIG)) == {ox.Quad(s, p, ox.Literal("a"), g)}
     assert X.ntriples([triple, ox.Triple(s, p, ox.Literal("0"))]).splitlines() == [
         f'<{B}entity/a> <{p.value}> "0" .'.encode(), f'<{B}entity/a> <{p.value}> "a" .'.encode()]
+
+
+def test_the_jsonld_context_is_read_from_the_packaged_file() -> None:
+    # _read_default_context itself, not through its cache: a forked mutation run would
+    # otherwise see the answer the unmutated code remembered
+    ctx = X._read_default_context()
+    assert ctx["cito"] == "http://purl.org/spar/cito/"
+    assert ctx["rdfs"] == "http://www.w3.org/2000/01/rdf-schema#"
+    assert "@context" not in ctx  # the mapping inside the file's "@context", not the file
+    assert X._default_context() == ctx

@@ -11,8 +11,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg.checks import consistency
+from kg.checks.consistency import MAX_HOPS, Link, _find_chain, _Graph
 from kg.checks.validator import validate
 from kg.corpus.load import load_corpus
 from kg.corpus.model import Claim, Corpus, Entity, SourceLocator, Span
@@ -432,3 +435,53 @@ def test_cycle_search_agrees_with_networkx() -> None:
     assert len(ours) == len(set(ours))
     assert set(ours) == theirs
     assert len(theirs) > 10
+
+
+# -- KG602's chain search against an oracle that enumerates every path ----------------------
+
+_NODES = ["a", "b", "c", "d", "e", "f"]
+_LINK = st.tuples(st.sampled_from(_NODES[:2] * 3 + _NODES), st.sampled_from(_NODES),
+                  st.sampled_from("+-"))
+
+
+def _chains_by_enumeration(links: list[Link], stated: Link,
+                           skip: set[str]) -> list[list[Link]]:
+    """Every simple chain of 2 to MAX_HOPS links from the stated claim's subject to its
+    object whose signs multiply to the opposite of the stated sign, avoiding ``skip``."""
+    want = "-" if stated.sign == "+" else "+"
+    found: list[list[Link]] = []
+
+    def walk(node: str, path: list[Link], seen: set[str], sign: str) -> None:
+        for link in links:
+            if link.source != node or link.claim in skip:
+                continue
+            s = "+" if sign == link.sign else "-"
+            if link.target == stated.target:
+                if path and s == want:  # two links at least
+                    found.append([*path, link])
+            elif link.target not in seen and len(path) + 1 < MAX_HOPS:
+                walk(link.target, [*path, link], seen | {link.target}, s)
+
+    walk(stated.source, [], {stated.source}, "+")
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_LINK, min_size=1, max_size=18),
+       st.lists(st.tuples(st.integers(0, 17), st.integers(0, 17)), max_size=3))
+def test_the_chain_search_finds_a_shortest_chain_exactly_when_one_exists(
+        raw: list[tuple[str, str, str]], ack_pairs: list[tuple[int, int]]) -> None:
+    links = [Link(f"c{i}", s, t, sign) for i, (s, t, sign) in enumerate(raw)]
+    acks = {frozenset((f"c{i}", f"c{j}")) for i, j in ack_pairs
+            if i != j and i < len(links) and j < len(links)}
+    graph = _Graph(links, acks)
+    for stated in links:
+        skip = {stated.claim} | {c for pair in acks if stated.claim in pair for c in pair}
+        expected = _chains_by_enumeration(links, stated, skip)
+        chain = _find_chain(graph, stated)
+        if not expected:
+            assert chain is None, (stated, chain)
+            continue
+        assert chain is not None, (stated, expected)
+        assert len(chain) == min(len(c) for c in expected)
+        assert chain in expected  # a simple chain of the opposite sign, avoiding skip

@@ -405,6 +405,9 @@ def test_the_writers_pass_the_root_and_the_link_rule_on(tmp_path: Path) -> None:
     assert X.check_folder(root / "claims" / "np") == root / "claims" / "np"
     with pytest.raises(KgError):
         X.write_folder(root / "claims", {"a.trig": b"12"}, root)
+    with pytest.raises(KgError, match="inside the corpus's inputs"):  # empty, but an input
+        X.write_folder(root / "claims" / "np", {"a.trig": b"12"}, root)
+    assert not (root / "claims" / "np" / "a.trig").exists()
 
 
 def test_export_needs_a_corpus_without_errors(tmp_path: Path) -> None:

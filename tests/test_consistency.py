@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kg.checks import consistency
@@ -439,7 +439,7 @@ def test_cycle_search_agrees_with_networkx() -> None:
 
 # -- KG602's chain search against an oracle that enumerates every path ----------------------
 
-_NODES = ["a", "b", "c", "d", "e", "f"]
+_NODES = ["a", "b", "c", "d", "e", "f", "g"]
 _LINK = st.tuples(st.sampled_from(_NODES[:2] * 3 + _NODES), st.sampled_from(_NODES),
                   st.sampled_from("+-"))
 
@@ -469,6 +469,14 @@ def _chains_by_enumeration(links: list[Link], stated: Link,
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_LINK, min_size=1, max_size=18),
        st.lists(st.tuples(st.integers(0, 17), st.integers(0, 17)), max_size=3))
+# five links a-c-d-e-f-b make the opposite sign of a-b, and the quick test lets the search
+# run (through the stated link and a cycle b-g-b): five links are one too many
+@example([("a", "b", "+"), ("a", "c", "+"), ("c", "d", "+"), ("d", "e", "+"),
+          ("e", "f", "+"), ("f", "b", "-"), ("b", "g", "+"), ("g", "b", "-")], [])
+# the search enters e straight from a first and finds nothing there; e must be free again
+# for the four-link chain a-c-d-e-b
+@example([("a", "b", "+"), ("a", "e", "+"), ("a", "c", "+"), ("e", "b", "+"),
+          ("c", "d", "+"), ("d", "e", "-"), ("f", "b", "+")], [])
 def test_the_chain_search_finds_a_shortest_chain_exactly_when_one_exists(
         raw: list[tuple[str, str, str]], ack_pairs: list[tuple[int, int]]) -> None:
     links = [Link(f"c{i}", s, t, sign) for i, (s, t, sign) in enumerate(raw)]
@@ -485,3 +493,23 @@ def test_the_chain_search_finds_a_shortest_chain_exactly_when_one_exists(
         assert chain is not None, (stated, expected)
         assert len(chain) == min(len(c) for c in expected)
         assert chain in expected  # a simple chain of the opposite sign, avoiding skip
+
+
+def test_the_chain_search_walks_from_the_end_with_fewer_links() -> None:
+    # two chains a-c-e-b and a-d-e-b make the opposite sign of a-b; which one is named
+    # depends on the end the search starts from
+    links = [Link("c0", "a", "b", "+"), Link("c1", "a", "c", "+"), Link("c2", "a", "d", "+"),
+             Link("c3", "d", "e", "+"), Link("c4", "c", "e", "+"), Link("c5", "e", "b", "-")]
+    chain = _find_chain(_Graph(links), links[0])  # 2 links into b, 3 out of a: from b
+    assert chain is not None and [lk.claim for lk in chain] == ["c2", "c3", "c5"]
+    links.append(Link("c6", "f", "b", "+"))  # as many into b as out of a: from a
+    chain = _find_chain(_Graph(links), links[0])
+    assert chain is not None and [lk.claim for lk in chain] == ["c1", "c4", "c5"]
+
+
+def test_the_states_of_a_node_are_its_near_states_with_signs_multiplied() -> None:
+    graph = _Graph([Link("c0", "a", "b", "+"), Link("c1", "b", "c", "-")])
+    assert graph.states("a", backward=False) == {("a", "+"), ("b", "+"), ("c", "-")}
+    assert graph.states("a", backward=False, times="-") == {("a", "-"), ("b", "-"),
+                                                            ("c", "+")}
+    assert graph.states("c", backward=True) == {("c", "+"), ("b", "-"), ("a", "-")}

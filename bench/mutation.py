@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import fnmatch
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -170,6 +171,20 @@ def configure(dest: Path, mod: Module) -> None:
                                          "utf-8")
 
 
+def run_env(name: str) -> dict[str, str]:
+    """The environment of a module's mutmut run: pytest's temporary folders (``tmp_path``)
+    on a RAM disk where there is one. Each mutant's tests are a pytest session, and each
+    session removes the folders of an earlier one, with the corpus copies its tests made:
+    on this machine's disk that removal took a second or two of each checks mutant."""
+    env = dict(os.environ)
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK):
+        root = shm / f"kg-mutation-{os.getuid()}" / name
+        root.mkdir(parents=True, exist_ok=True)
+        env["PYTEST_DEBUG_TEMPROOT"] = str(root)
+    return env
+
+
 def results(dest: Path, mod: Module) -> dict[str, str]:
     """Each mutant's status, from mutmut's .meta files."""
     out: dict[str, str] = {}
@@ -217,13 +232,15 @@ def run(name: str, mod: Module, jobs: int, show: bool, report_only: bool,
         if again:
             cmd = [sys.executable, "-m", "mutmut", "run", "--max-children", str(jobs), *again]
             with log.open("a") as f:
-                subprocess.run(cmd, cwd=dest, stdout=f, stderr=subprocess.STDOUT, check=False)
+                subprocess.run(cmd, cwd=dest, stdout=f, stderr=subprocess.STDOUT, check=False,
+                               env=run_env(name))
     elif not report_only:
         dest = prepare(name, mod)
         cmd = [sys.executable, "-m", "mutmut", "run", "--max-children", str(jobs),
                *sample_patterns(name, mod, sample)]
         with log.open("w") as f:
-            subprocess.run(cmd, cwd=dest, stdout=f, stderr=subprocess.STDOUT, check=False)
+            subprocess.run(cmd, cwd=dest, stdout=f, stderr=subprocess.STDOUT, check=False,
+                           env=run_env(name))
     status = results(dest, mod)
     unchecked = sum(1 for s in status.values() if s == "not checked")
     status = {k: s for k, s in status.items() if s != "not checked"}

@@ -6,6 +6,7 @@ must stay quiet, and the details of the messages.
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -513,3 +514,61 @@ def test_the_states_of_a_node_are_its_near_states_with_signs_multiplied() -> Non
     assert graph.states("a", backward=False, times="-") == {("a", "-"), ("b", "-"),
                                                             ("c", "+")}
     assert graph.states("c", backward=True) == {("c", "+"), ("b", "-"), ("a", "-")}
+
+
+def _shortest_opposite_chain(links: list[consistency.Link], stated: consistency.Link,
+                             skip: set[str]) -> int | None:
+    """The fewest links (2 to MAX_HOPS) of a simple chain from the stated claim's subject to
+    its object with the opposite net sign, by trying every walk: what KG602 must find."""
+    want = "-" if stated.sign == "+" else "+"
+    best: int | None = None
+
+    def walk(node: str, sign: str, visited: set[str], n: int) -> None:
+        nonlocal best
+        for lk in links:
+            if lk.source != node or lk.claim in skip:
+                continue
+            s = "+" if sign == lk.sign else "-"
+            if lk.target == stated.target:
+                if n + 1 >= 2 and s == want and (best is None or n + 1 < best):
+                    best = n + 1
+            elif lk.target not in visited and n + 1 < consistency.MAX_HOPS:
+                walk(lk.target, s, visited | {lk.target}, n + 1)
+
+    walk(stated.source, "+", {stated.source}, 0)
+    return best
+
+
+def test_chain_search_finds_the_shortest_chain_every_walk_finds() -> None:
+    import random
+
+    seen = set()
+    for seed in range(8):
+        rng = random.Random(seed)
+        nodes = [f"n{i}" for i in range(9)]
+        links = []
+        for i in range(26):
+            a, b = rng.sample(nodes, 2)
+            links.append(consistency.Link(f"c{i:02d}", a, b, rng.choice("+-")))
+        acks = [frozenset((f"c{i:02d}", f"c{j:02d}")) for i, j in ((0, 1), (2, 5), (3, 7))]
+        graph = consistency._Graph(links, acks)
+        for stated in links:
+            skip = {stated.claim, *graph.partners.get(stated.claim, ())}
+            chain = consistency._find_chain(graph, stated)
+            expected = _shortest_opposite_chain(links, stated, skip)
+            if chain is None:
+                assert expected is None, (seed, stated)
+                continue
+            assert len(chain) == expected, (seed, stated)
+            on = [chain[0].source, *(lk.target for lk in chain)]
+            assert (on[0], on[-1]) == (stated.source, stated.target)
+            assert all(a.target == b.source for a, b in itertools.pairwise(chain))
+            assert len(set(on)) == len(on)
+            assert not {lk.claim for lk in chain} & skip
+            assert sum(lk.sign == "-" for lk in chain) % 2 == (stated.sign == "+")
+            # the search runs from the end with fewer links
+            backward = (len(graph.into.get(stated.target, ()))
+                        < len(graph.out.get(stated.source, ())))
+            seen.add((len(chain), backward))
+    # chains of every length were found, searched from either end
+    assert seen == {(n, b) for n in (2, 3, 4) for b in (False, True)}

@@ -524,3 +524,345 @@ def test_kg604_counts_the_negative_links_of_a_cycle() -> None:
     assert [r[5] for r in consistency_rows(claim("a-b", "a", "decreases", "b"),
                                            claim("b-a", "b", "increases", "a"))] == [
         "causal cycle a -> b -> a closes with 1 negative link (net -): 'a-b' (-), 'b-a' (+)"]
+
+
+def kg6_rows(*claims: Claim, code: str) -> list[Row]:
+    """The ``code`` diagnostics of consistency.check over ``claims``, every entity they name
+    a mechanism."""
+    from kg.checks import consistency
+
+    names = sorted({e for c in claims for e in (c.subject, c.object)})
+    found = consistency.check(corpus(entities=[entity(e, "mechanism") for e in names],
+                                     claims=claims))
+    return [r for r in rows(lambda _: found, corpus()) if r[3] == code]
+
+
+#: a weak link x -> y between three links into x and three out of y:
+#: p3 -> p2 -> p1 -> x -> y -> q1 -> q2 -> q3
+LINE = [claim(f"{s}-{o}", s, "increases", o) for s, o in
+        (("p3", "p2"), ("p2", "p1"), ("p1", "x"), ("y", "q1"), ("q1", "q2"), ("q2", "q3"))]
+
+
+def weak(stance: str = "no-effect") -> Claim:
+    return claim("x-y", "x", "increases", "y", evidence=(line("s", stance),))
+
+
+def rests_on(message: str) -> str:
+    return message.split(" through it: ")[1]
+
+
+def test_kg603_finds_dependents_up_to_three_links_after_the_weak_one() -> None:
+    # ordered so that the stated claims and the links come before the weak one: the search
+    # goes on past them
+    found = kg6_rows(*LINE, *(claim(f"x-{q}", "x", "associated-with", q)
+                              for q in ("q1", "q2", "q3")),
+                     claim("x-q4", "x", "associated-with", "q4"),  # no chain to q4
+                     claim("r-s", "r", "increases", "s", evidence=(line("s"),)),  # supported
+                     weak(), code="KG603")
+    assert [rests_on(r[5]) for r in found] == [
+        "'x-q1' by x-y -> y-q1; 'x-q2' by x-y -> y-q1 -> q1-q2; "
+        "'x-q3' by x-y -> y-q1 -> q1-q2 -> q2-q3"]
+
+
+def test_kg603_finds_dependents_up_to_three_links_before_the_weak_one() -> None:
+    found = kg6_rows(*LINE, *(claim(f"{p}-y", p, "associated-with", "y")
+                              for p in ("p1", "p2", "p3")), weak(), code="KG603")
+    assert [rests_on(r[5]) for r in found] == [
+        "'p1-y' by p1-x -> x-y; 'p2-y' by p2-p1 -> p1-x -> x-y; "
+        "'p3-y' by p3-p2 -> p2-p1 -> p1-x -> x-y"]
+
+
+def test_kg603_chains_of_up_to_four_links_on_both_sides() -> None:
+    stated = [claim(f"{a}-to-{c}", a, "associated-with", c)
+              for a, c in (("p1", "q1"), ("p2", "q1"), ("p1", "q2"),  # 3, 4 and 4 links
+                           ("p3", "q1"), ("p2", "q2"), ("p1", "q3"),  # 5 links: too long
+                           ("x", "y"))]  # the weak link's own pair: one link, no chain
+    [found] = kg6_rows(weak(), *LINE, *stated, code="KG603")
+    assert found[5] == (
+        "claim 'x-y' (x increases y) has evidence of no effect and none in support, yet 3 "
+        "claims rest on chains through it: 'p1-to-q1' by p1-x -> x-y -> y-q1; "
+        "'p1-to-q2' by p1-x -> x-y -> y-q1 -> q1-q2; "
+        "'p2-to-q1' by p2-p1 -> p1-x -> x-y -> y-q1")
+
+
+def test_kg603_names_three_dependents_and_counts_the_others() -> None:
+    stated = [claim(f"{a}-to-{c}", a, "associated-with", c)
+              for a, c in (("x", "q1"), ("x", "q2"), ("p1", "y"), ("p2", "y"), ("p1", "q1"))]
+    [found] = kg6_rows(weak("contradicts"), *LINE, *stated, code="KG603")
+    assert found[5] == (
+        "claim 'x-y' (x increases y) has contradicting evidence and none in support, yet 5 "
+        "claims rest on chains through it: 'x-to-q1' by x-y -> y-q1; "
+        "'x-to-q2' by x-y -> y-q1 -> q1-q2; 'p1-to-y' by p1-x -> x-y (and 2 more)")
+    [found] = kg6_rows(weak("contradicts"), *LINE, *stated[:4], code="KG603")
+    assert found[5].endswith("'p1-to-y' by p1-x -> x-y (and 1 more)")
+    [found] = kg6_rows(weak("contradicts"), *LINE, *stated[:3], code="KG603")
+    assert found[5].endswith("'p1-to-y' by p1-x -> x-y")
+
+
+def test_kg602_kg604_kg607_in_full() -> None:
+    assert kg6_rows(claim("a-c", "a", "decreases", "c"), claim("a-b", "a", "increases", "b"),
+                    claim("b-c", "b", "increases", "c"), code="KG602") == [
+        ("claims/c.yaml", 5, 16, "KG602", "error",
+         "claim 'a-c' says a decreases c (net -), but the causal chain a -> b -> c gives net +: "
+         "'a-b' (+), 'b-c' (+)",
+         "correct the stated claim or a link of the chain, set superseded_by on the one "
+         "replaced, or add `acknowledges` naming a link and saying why both stand")]
+    assert kg6_rows(claim("a-b", "a", "increases", "b"), claim("a-b-none", "a", "no-effect-on",
+                                                               "b"), code="KG607") == [
+        ("claims/c.yaml", 5, 16, "KG607", "error",
+         "claim 'a-b-none' (a no-effect-on b) denies the effect claim 'a-b' states "
+         "(a increases b) at claims/c.yaml:2:9",
+         "give each claim its population or context, correct one of them, or add "
+         "`acknowledges: [{claim: a-b, reason: ...}]`")]
+
+
+def test_kg606_in_full() -> None:
+    from kg.checks import consistency
+
+    c = corpus(refs=[ref("k1"), ref("k2")], studies_=[study("k1"), study("k2", line=9)],
+               claims=[claim("a-b", evidence=(line("k1"),))], entities=[entity("a", "mechanism"),
+                                                                        entity("b")])
+    assert rows(consistency.check, c) == [
+        ("claims/studies.yaml", 9, 3, "KG606", "warning",
+         "study 'k2' is used by no evidence line and cited nowhere in the article",
+         "add an evidence line that uses it, or delete the record")]
+
+
+# -- the checks of some claims only (kg.checks.recheck), and places without a field position ----
+
+
+Owned = list[tuple[str | None, Row]]
+
+
+def owners_only(owned: Callable[..., Iterable[tuple[str | None, Diagnostic]]], c: Corpus,
+                only: set[str]) -> tuple[Owned, Owned]:
+    """``owned(c, only)`` and what it must be: the full run's diagnostics at those claims or
+    at none."""
+    def row(d: Diagnostic) -> Row:
+        return (d.file, d.line, d.column, d.code, d.severity.value, d.message, d.hint)
+
+    every = [(owner, row(d)) for owner, d in owned(c)]
+    return ([(owner, row(d)) for owner, d in owned(c, only)],
+            [(owner, r) for owner, r in every if owner is None or owner in only])
+
+
+def test_each_check_of_some_claims_gives_their_diagnostics(tmp_path: Path) -> None:
+    from kg.checks import consistency
+
+    ents = [entity(e, "mechanism") for e in "abcd"] + [entity("o", "outcome")]
+    # the claims checked come after others, so a search that stopped at the first claim
+    # left out would miss them
+    claims = [claim("a-b", "a", "increases", "b"), claim("b-c", "b", "increases", "c"),
+              claim("a-c", "a", "decreases", "c"),
+              claim("b-d", "b", "decreases", "d", evidence=(line("k1", "no-effect"),)),
+              claim("c-d", "c", "decreases", "d"), claim("b-to-d", "b", "associated-with", "d"),
+              claim("a-to-d", "a", "associated-with", "d"),
+              claim("o-d", "o", "cofactor-for", "d"), claim("d-zz", "d", "increases", "zz"),
+              claim("o-b", "o", "cofactor-for", "b")]
+    c = full(tmp_path, entities=ents, claims=claims, refs=[ref("k1")], studies_=[study("k1")])
+    every = {code for _, d in consistency.owned(c) for code in [d.code]}
+    assert {"KG602", "KG603"} <= every
+    for only in ({"b-d", "c-d"}, {"a-c"}, {"o-b"}, {"d-zz"}, set()):
+        for owned in (consistency.owned, integrity.owned, types.owned):
+            got, want = owners_only(owned, c, only)
+            assert got == want, (owned.__module__, only)
+    # each diagnostic about a claim is owned by it
+    assert [(o, r[3]) for o, r in owners_only(integrity.owned, c, {"d-zz"})[0]] == [
+        ("d-zz", "KG202")]
+    assert [(o, r[3]) for o, r in owners_only(types.owned, c, {"o-b"})[0]] == [
+        ("o-b", "KG501")]
+
+
+def bare(c: Claim) -> Claim:
+    """``c`` without field positions: its diagnostics sit on the claim."""
+    return Claim(c.id, c.statement, c.subject, c.predicate, c.object, c.certainty, c.source,
+                 c.span, evidence=c.evidence, acknowledges=c.acknowledges)
+
+
+def test_consistency_diagnostics_without_a_predicate_position_sit_on_the_claim() -> None:
+    from kg.checks import consistency
+
+    claims = [bare(c) for c in (
+        claim("a-c", "a", "decreases", "c"), claim("a-b", "a", "increases", "b"),
+        claim("b-c", "b", "increases", "c"), claim("a-b-down", "a", "decreases", "b"),
+        claim("a-b-none", "a", "no-effect-on", "b"), claim("c-a", "c", "increases", "a"),
+        claim("a-b-no", "a", "no-effect-on", "b"))]
+    found = consistency.check(corpus(entities=[entity(e, "mechanism") for e in "abc"],
+                                     claims=claims))
+    assert [(d.code, d.line, d.column) for d in found] == [
+        ("KG601", 2, 9), *[("KG607", 2, 9)] * 4, ("KG602", 2, 9), ("KG604", 2, 9),
+        ("KG604", 2, 9)]
+
+
+def test_an_unknown_entity_without_a_position_sits_on_the_claim(tmp_path: Path) -> None:
+    c = full(tmp_path, entities=[entity("a")], claims=[bare(claim("a-b", "a", "increases",
+                                                                  "zz"))])
+    assert [(r[1], r[2], r[3]) for r in rows(integrity.check, c)] == [(2, 9, "KG202")]
+
+
+def test_reference_hints(tmp_path: Path) -> None:
+    art = Article("T", ("smth2020",), (), sp(1), reference_spans=(sp(3, 16),))
+    c = full(tmp_path, refs=[ref("smith2020")], studies_=[study("smith2020"),
+                                                            study("zzzz", line=30)],
+             article=art, entities=[entity("a"), entity("b")],
+             claims=[claim(source=None, article_cites=("smth2020", "qq"),
+                           recommended_by=("smith2021",),
+                           cite_spans=(sp(11, 20), sp(11, 30)),
+                           evidence=(line("smith2020"), line("qqqq", row=13)))])
+    assert [(r[1], r[3], r[6]) for r in rows(integrity.check, c)] == [
+        (11, "KG203", "did you mean 'smith2020'?"),
+        (11, "KG203", "add the entry to references.bib"),
+        (2, "KG203", "did you mean 'smith2020'?"),
+        (13, "KG203", "add the entry to references.bib"),
+        (30, "KG205", "add the BibTeX entry, or fix the key"),
+        (3, "KG203", "did you mean 'smith2020'?")]
+
+
+def test_a_study_part_that_failed_to_load_hides_missing_records(tmp_path: Path) -> None:
+    c = full(tmp_path, refs=[ref("k1")], entities=[entity("a"), entity("b")],
+             claims=[claim(source=None, evidence=(line("k1"),))])
+    assert [r[3] for r in rows(integrity.check, c)] == ["KG204"]
+    c.incomplete.add("studies")
+    assert rows(integrity.check, c) == []
+
+
+def test_a_role_mismatch_names_the_role_with_its_article() -> None:
+    c = corpus(entities=[entity("m", "mechanism"), entity("x", "exposure")],
+               claims=[claim("m-x", "m", "increases", "x")])
+    assert [r[5] for r in rows(types.check, c)] == [
+        "'increases' cannot have an exposure as object ('x' in claim 'm-x')"]
+    c = corpus(entities=[entity("o", "outcome"), entity("m", "mechanism")],
+               claims=[claim("m-o", "m", "cofactor-for", "o")])
+    assert [r[5] for r in rows(types.check, c)] == [
+        "'cofactor-for' cannot have an outcome as object ('o' in claim 'm-o')"]
+    c = corpus(entities=[entity("i", "intervention"), entity("m", "mechanism")],
+               claims=[claim("i-i", "i", "cofactor-for", "i")])
+    assert [r[5] for r in rows(types.check, c)] == [
+        "'cofactor-for' cannot have an intervention as object ('i' in claim 'i-i')"]
+    c = corpus(entities=[entity("o", "outcome"), entity("m", "mechanism")],
+               claims=[claim("o-m", "o", "cofactor-for", "m")])
+    assert [r[5] for r in rows(types.check, c)] == [
+        "'cofactor-for' cannot have an outcome as subject ('o' in claim 'o-m')"]
+
+
+def test_curie_prefix_repeated_in_the_local_part() -> None:
+    # GO's local part may repeat its prefix; the identifier after it must still be whole
+    assert identifiers.problem("GO:GO:0008150") is None
+    assert identifiers.problem("GO:GO:008150") is not None
+    # a prefix that is never repeated keeps its local part as written
+    assert identifiers.problem("HGNC::1") is not None
+    assert identifiers.problem("HGNC:None:1") is not None
+
+
+def test_dois_differ_outside_ascii_case() -> None:
+    # DOIs are case-insensitive in ASCII only: 'ß' is not 'SS'
+    c = corpus(refs=[ref("k1", doi="10.1234/straße"), ref("k2", line=20, doi="10.1234/STRASSE")],
+               studies_=used("k1", "k2"))
+    assert [r[3] for r in rows(bibliography.check, c)] == []
+
+
+def test_kg601_compares_each_claim_with_every_earlier_one() -> None:
+    found = kg6_rows(claim("a-b-1", "a", "decreases", "b"), claim("a-b-2", "a", "increases", "b"),
+                     claim("a-b-3", "a", "decreases", "b"), code="KG601")
+    assert [(r[4], r[5].split(" (")[0], r[5].split("contradicts ")[1].split(" (")[0])
+            for r in found] == [("error", "claim 'a-b-2'", "claim 'a-b-1'"),
+                                ("error", "claim 'a-b-3'", "claim 'a-b-2'")]
+    ack = (Acknowledgement("a-b-1", "r", sp(15, 16)),)
+    found = kg6_rows(claim("a-b-1", "a", "increases", "b"), claim("a-b-2", "a", "increases", "b"),
+                     claim("a-b-3", "a", "decreases", "b", acknowledges=ack), code="KG601")
+    assert [r[5].split("contradicts ")[1].split(" (")[0] for r in found] == ["claim 'a-b-2'"]
+
+
+def test_kg607_checks_every_effect_and_associations_too() -> None:
+    ack = (Acknowledgement("a-b-1", "r", sp(15, 16)),)
+    found = kg6_rows(claim("a-b-1", "a", "increases", "b"), claim("a-b-2", "a", "decreases", "b"),
+                     claim("a-b-0", "a", "no-effect-on", "b", acknowledges=ack), code="KG607")
+    assert [r[5].split("effect claim ")[1].split(" ")[0] for r in found] == ["'a-b-2'"]
+    found = kg6_rows(claim("a-b", "a", "associated-with", "b"),
+                     claim("a-b-0", "a", "not-associated-with", "b"), code="KG607")
+    assert [r[5].split(" (")[0] for r in found] == ["claim 'a-b-0'"]
+
+
+def test_kg604_examines_at_most_64_claim_combinations_per_loop() -> None:
+    # a -> b by nine positive claims and one negative one (last by id), b -> a by eight
+    # positive ones: the 72 combinations of the first nine are even, and the eight odd ones
+    # come after the 64th, so none is examined
+    there = [claim(f"ab{i}", "a", "increases", "b") for i in range(9)]
+    back = [claim(f"ba{i}", "b", "increases", "a") for i in range(8)]
+    assert kg6_rows(*there, claim("ab9", "a", "decreases", "b"), *back, code="KG604") == []
+    assert len(kg6_rows(claim("ab0", "a", "decreases", "b"), *there[1:], *back,
+                        code="KG604")) == 8
+
+
+def test_kg604_goes_on_past_an_acknowledged_combination() -> None:
+    ack = (Acknowledgement("ba", "r", sp(15, 16)),)
+    found = kg6_rows(claim("ab1", "a", "decreases", "b", acknowledges=ack),
+                     claim("ab2", "a", "decreases", "b"), claim("ba", "b", "increases", "a"),
+                     code="KG604")
+    assert [r[5].split(": ")[1] for r in found] == ["'ab2' (-), 'ba' (+)"]
+
+
+def test_kg603_takes_the_shortest_chain_to_each_dependent() -> None:
+    # y reaches q2 in one link and in two; the chain through x-y uses the one link
+    found = kg6_rows(weak(), claim("y-q1", "y", "increases", "q1"),
+                     claim("q1-q2", "q1", "increases", "q2"),
+                     claim("y-q2", "y", "increases", "q2"),
+                     claim("x-to-q2", "x", "associated-with", "q2"), code="KG603")
+    assert [rests_on(r[5]) for r in found] == ["'x-to-q2' by x-y -> y-q2"]
+
+
+def test_kg603_goes_on_past_a_weak_link_nothing_rests_on() -> None:
+    found = kg6_rows(claim("r-s", "r", "increases", "s", evidence=(line("s", "no-effect"),)),
+                     *LINE, claim("x-to-q1", "x", "associated-with", "q1"), weak(),
+                     code="KG603")
+    assert [r[5].split(" (")[0] for r in found] == ["claim 'x-y'"]
+
+
+def test_claims_with_unknown_entities_or_unfit_roles_take_no_part() -> None:
+    from kg.checks import consistency
+
+    def found(*claims: Claim) -> list[str]:
+        ents = [entity("o", "outcome"), entity("m", "mechanism")]
+        return [d.code for d in consistency.check(corpus(entities=ents, claims=claims))
+                if d.code != "KG605"]
+
+    # 'o cofactor-for m' has an outcome as subject (KG501): no contradiction with it
+    assert found(claim("o-m", "o", "cofactor-for", "m"),
+                 claim("o-m-down", "o", "decreases", "m")) == []
+    assert found(claim("o-m", "o", "increases", "m"),
+                 claim("o-m-down", "o", "decreases", "m")) == ["KG601"]
+    # an unknown entity (KG202) on either side
+    assert found(claim("zz-m", "zz", "increases", "m"),
+                 claim("zz-m-down", "zz", "decreases", "m")) == []
+    assert found(claim("o-zz", "o", "increases", "zz"),
+                 claim("o-zz-down", "o", "decreases", "zz")) == []
+
+
+def test_kg605_in_full() -> None:
+    from kg.checks import consistency
+
+    c = corpus(entities=[entity("a", "mechanism"), entity("b"), entity("lonely", line=7)],
+               claims=[claim("a-b")])
+    assert rows(consistency.check, c) == [
+        ("claims/entities.yaml", 7, 9, "KG605", "warning",
+         "entity 'lonely' is not used by any claim",
+         "use it as the subject or object of a claim, or delete it")]
+
+
+def test_kg602_searches_from_the_end_with_fewer_links() -> None:
+    # two equally short chains from a to c: a -x1-> b1 -y2-> c and a -x2-> b2 -y1-> c. From
+    # a, the search meets x1 first (claim order) and names a -> b1 -> c; from c it meets y1
+    # first and names a -> b2 -> c. It starts from a unless c has fewer links.
+    chains = [claim("x1", "a", "increases", "b1"), claim("x2", "a", "increases", "b2"),
+              claim("y1", "b2", "increases", "c"), claim("y2", "b1", "increases", "c")]
+    stated = claim("s", "a", "decreases", "c")
+
+    def named(*more: Claim) -> list[str]:
+        return [r[5].split(": ")[1] for r in kg6_rows(stated, *chains, *more, code="KG602")]
+
+    # a has three links out, c three in: from a
+    assert named() == ["'x1' (+), 'y2' (+)"]
+    # c has a fourth link in: still from a
+    assert named(claim("z", "q", "increases", "c")) == ["'x1' (+), 'y2' (+)"]
+    # a has a fourth link out: from c
+    assert named(claim("z", "a", "increases", "q")) == ["'x2' (+), 'y1' (+)"]

@@ -4,14 +4,17 @@ bench/mutation.py schema)."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
 
+from kg.corpus import fastyaml
 from kg.corpus import schema as S
 from kg.corpus import vocabulary as V
-from kg.corpus.load import load_file
-from kg.corpus.model import Claim, Pooled, SourceLocator, Study
+from kg.corpus.load import load_fast, load_file
+from kg.corpus.model import Claim, Pooled, SourceLocator, Span, Study
+from kg.diagnostics import Severity
 
 Row = tuple[int, int, str, str, str | None]
 
@@ -27,14 +30,50 @@ claims:
 """
 
 
-def load(part: str, text: str) -> tuple[Any, list[Row]]:
-    _, records, diags, _, _ = load_file(f"claims/{part}.yaml", part, text.encode())
+def plain(obj: Any) -> Any:
+    """``obj`` as nested tuples, every span resolved and every field compared (field_spans
+    too, which the model's own equality leaves out)."""
+    if isinstance(obj, Span):
+        return ("Span", obj.file, obj.line, obj.column)
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return (type(obj).__name__,
+                *(plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)))
+    if isinstance(obj, dict):
+        return ("dict", *((plain(k), plain(v)) for k, v in obj.items()))
+    if isinstance(obj, list | tuple):
+        return (type(obj).__name__, *(plain(v) for v in obj))
+    if isinstance(obj, set | frozenset):
+        return ("set", *sorted(map(repr, obj)))
+    return (type(obj).__name__, obj)
+
+
+def load(part: str, text: str, *, fast_reads: bool = True) -> tuple[Any, list[Row]]:
+    """Read ``text`` both ways: the fast path (which hands a file with any problem to the
+    reference reader) and the reference reader alone. Both must give the same records and
+    diagnostics, and the fast path must read a file without problems itself, each claim by
+    its straight-line reader (unless ``fast_reads`` is False: it declines what it is unsure
+    of, such as ``0123``)."""
+    rel, raw = f"claims/{part}.yaml", text.encode()
+    found = load_file(rel, part, raw)
+    reference = load_file(rel, part, raw, fast=False)
+    assert plain(found) == plain(reference)
+    _, records, diags, _, _ = reference
+    assert all(d.file == rel for d in diags)
+    assert all(d.severity is Severity.ERROR for d in diags if d.code.startswith("KG1"))
+    if not diags:
+        assert (load_fast(rel, part, raw) is not None) == fast_reads
+    if not diags and fast_reads and part == "claims":
+        # and its straight-line reader of the common case reads each claim itself
+        data, pos = fastyaml.load(raw), fastyaml.Positions(rel, raw)
+        assert data is not None
+        assert [plain(S._fast_claim(pos, c)) for c in data["claims"]] == [
+            plain(c) for c in records]
     return records, [(d.line, d.column, d.code, d.message, d.hint) for d in diags]
 
 
-def claim_with(extra: str) -> tuple[list[Claim], list[Row]]:
+def claim_with(extra: str, *, fast_reads: bool = True) -> tuple[list[Claim], list[Row]]:
     """CLAIM plus lines under it (indented 4, as fields of the claim)."""
-    records, rows = load("claims", CLAIM + extra)
+    records, rows = load("claims", CLAIM + extra, fast_reads=fast_reads)
     return records, rows
 
 
@@ -277,7 +316,9 @@ def test_text_rules() -> None:
     _, rows = claim_with("    population: [x]\n")
     assert rows == [(9, 17, "KG102", "'population' of claim 'a-b' must be a string, not a list",
                      None)]
-    claims, rows = claim_with("    population: 0123\n    dose: 1.10\n    notes: '  x  '\n")
+    # 0123 is text here (YAML 1.2), which the fast path leaves to the reference reader
+    claims, rows = claim_with("    population: 0123\n    dose: 1.10\n    notes: '  x  '\n",
+                              fast_reads=False)
     assert rows == []
     assert (claims[0].population, claims[0].dose, claims[0].notes) == ("0123", "1.10", "x")
 
@@ -683,6 +724,7 @@ def test_a_statistic_without_a_measure_is_dropped() -> None:
      "'doi' of erratum of study 's1' must be a string, not a list"),
     ("    pooled: [rct]\n", "'pooled' of study 's1' must be a mapping, not a list"),
     ("    population2: x\n", "unknown field 'population2' in study 's1'"),
+    ("    errata:\n      - {note: n, page: 2}\n", "unknown field 'page' in erratum of study 's1'"),
     ("    verified: [x]\n", "'verified' of study 's1' must be a string, not a list"),
     ("    registration: [x]\n", "'registration' of study 's1' must be a string, not a list"),
     ("    notes: [x]\n", "'notes' of study 's1' must be a string, not a list"),
@@ -740,3 +782,294 @@ def test_a_stance_spelt_null_does_not_hide_a_missing_finding() -> None:
         ("KG101", "evidence 1 of claim 'a-b' lacks required field 'finding'"),
         ("KG108", "stance 'null' is no longer a word of the format (YAML reads a bare null "
          "as no value)")]
+
+
+# -- more places named, and records read after a broken one ---------------------------------------
+
+
+def test_a_number_written_as_text_is_read_by_the_fast_path() -> None:
+    claims, rows = claim_with("    dose: 10\n    duration: 1.5\n")
+    assert rows == [] and (claims[0].dose, claims[0].duration) == ("10", "1.5")
+
+
+@pytest.mark.parametrize(("part", "text", "row"), [
+    ("entities", "entity: []\n", (1, 1, "KG007", "unexpected top-level key 'entity' (this "
+                                  "file holds 'entities')", "did you mean 'entities'?")),
+    ("studies", "- s1\n", (1, 1, "KG007", "expected a mapping with the top-level key "
+                           "'studies', found a list", "start the file with 'studies:'")),
+    ("article", "{}\n", (1, 1, "KG007", "missing the top-level key 'article'",
+                         "start the file with 'article:'")),
+])
+def test_each_file_checks_its_top_level_key(part: str, text: str, row: Row) -> None:
+    records, rows = load(part, text)
+    assert rows == [row] and records in ([], None)
+
+
+def test_statistic_diagnostics_name_their_place() -> None:
+    what = "statistic 1 of evidence 1 of claim 'a-b'"
+    assert statistic("ci_level: x") == [
+        (*at("ci_level: x", "ci_level"), "KG102",
+         f"'ci_level' of {what} must be a number, not a string", None)]
+    assert statistic("size: 3") == [
+        (10, 93, "KG104", f"unknown field 'size' in {what}",
+         "allowed: measure, comparison, value, ci, ci_level, p, unit, groups")]
+    rows = load("claims", CLAIM + "    evidence:\n" + EVIDENCE.replace("HR", "HRR") % "")[1]
+    assert rows == [(10, 74, "KG103", f"unknown measure 'HRR' in {what}", "did you mean 'RR'?")]
+    rows = load("claims", CLAIM + "    evidence:\n"
+                "      - {study: s1, stance: supports, finding: f, statistics: x}\n")[1]
+    assert rows == [(10, 63, "KG102", "'statistics' of evidence 1 of claim 'a-b' must be a "
+                     "list, not a string", None)]
+
+
+@pytest.mark.parametrize("fields", ["measure: HRR, comparison: x", "measure: HR, comparison: [x]"])
+def test_a_statistic_with_a_bad_measure_or_comparison_is_dropped(fields: str) -> None:
+    text = CLAIM + ("    evidence:\n      - {study: s1, stance: supports, finding: f,"
+                    f" statistics: [{{{fields}}}]}}\n")
+    claims, rows = load("claims", text)
+    assert len(rows) == 1 and claims[0].evidence[0].statistics == ()
+
+
+@pytest.mark.parametrize("fields", ["study: [s1], stance: supports, finding: f",
+                                    "study: s1, stance: suports, finding: f",
+                                    "study: s1, stance: supports, finding: [f]"])
+def test_an_evidence_line_with_a_bad_field_is_dropped(fields: str) -> None:
+    claims, rows = load("claims", CLAIM + f"    evidence:\n      - {{{fields}}}\n")
+    assert len(rows) == 1 and claims[0].evidence == ()
+
+
+def test_entity_and_pooled_diagnostics_name_their_place() -> None:
+    _, rows = load("entities", "entities:\n  - {id: [e], label: E, role: outcome, "
+                               "kind: disease}\n")
+    assert rows == [(2, 10, "KG102", "'id' of entity 1 must be a string, not a list", None)]
+    _, rows = study("meta-analysis", "    pooled: [rct]\n")
+    assert rows == [(6, 13, "KG102", "'pooled' of study 's1' must be a mapping, not a list",
+                     None)]
+    _, rows = study("meta-analysis", "    pooled: {designs: [rct], trials: 2}\n")
+    assert rows == [(6, 30, "KG104", "unknown field 'trials' in 'pooled' of study 's1'",
+                     "allowed: designs, studies")]
+    _, rows = study("meta-analysis", "    pooled: {designs: [[rct]]}\n")
+    assert rows[0] == (6, 24, "KG102", "item 1 of 'designs' in 'pooled' of study 's1' must be "
+                       "a string, not a list", None)
+
+
+def test_citation_issues_and_errata_name_their_place() -> None:
+    _, rows = study(extra="    citation_issues: x\n")
+    assert rows == [(6, 22, "KG102", "'citation_issues' of study 's1' must be a list, not a "
+                     "string", None)]
+    _, rows = study(extra="    errata: x\n")
+    assert rows == [(6, 13, "KG102", "'errata' of study 's1' must be a list, not a string",
+                     None)]
+    _, rows = study(extra="    citation_issues:\n      - {field: year, cited: '1', actual: '2',"
+                          " nope: 1}\n")
+    assert rows == [(7, 48, "KG104", "unknown field 'nope' in citation issue of study 's1'",
+                     "did you mean 'note'?")]
+    _, rows = study(extra="    citation_issues:\n      - {field: year, cited: '1', actual: [2]}\n")
+    assert rows == [(7, 43, "KG102", "'actual' of citation issue of study 's1' must be a "
+                     "string, not a list", None)]
+
+
+@pytest.mark.parametrize("issue", ["{field: yaer, cited: '1', actual: '2'}",
+                                   "{field: year, cited: [1], actual: '2'}",
+                                   "{field: year, cited: '1', actual: [2]}"])
+def test_a_citation_issue_with_a_bad_field_is_dropped(issue: str) -> None:
+    studies, rows = study(extra=f"    citation_issues:\n      - {issue}\n")
+    assert len(rows) == 1 and studies[0].citation_issues == ()
+
+
+def test_later_issues_and_errata_are_read_after_a_broken_one() -> None:
+    studies, rows = study(extra="    citation_issues:\n      - {field: year}\n"
+                                "      - {field: year, cited: '1', actual: '2'}\n"
+                                "    errata:\n      - {doi: 10.1/y}\n      - {note: fixed}\n")
+    assert [r[2] for r in rows] == ["KG101", "KG101", "KG101"]
+    assert [(i.cited, i.actual) for i in studies[0].citation_issues] == [("1", "2")]
+    assert [e.note for e in studies[0].errata] == ["fixed"]
+
+
+def test_section_diagnostics_name_their_place() -> None:
+    _, rows = load("article", "article:\n  title: T\n  sections:\n"
+                              "    - {id: '', title: S, paragraphs: []}\n"
+                              "    - {id: s, title: S, paragraphs: x}\n")
+    assert rows == [(4, 12, "KG106", "'id' of section '' is empty", None),
+                    (5, 37, "KG102", "'paragraphs' of section 's' must be a list, not a string",
+                     None)]
+
+
+@pytest.mark.parametrize("broken", [
+    "    - {id: r, title: R}\n",  # lacks its paragraphs
+    "    - {id: s, title: again, paragraphs: []}\n",  # a duplicate id
+])
+def test_later_sections_are_read_after_a_broken_one(broken: str) -> None:
+    art, rows = load("article", ARTICLE + broken + "    - id: u\n      title: U\n"
+                     "      paragraphs:\n        - {n: 1, kind: prose, incipit: One}\n")
+    assert len(rows) == 1
+    assert [(p.section, p.n) for p in art.paragraphs] == [("s", 1), ("s", 2), ("u", 1)]
+    assert art.section_titles == {"s": "S", "u": "U"}
+    assert (art.span.line, art.span.column) == (2, 3)
+
+
+@pytest.mark.parametrize("broken", ["{n: 1, kind: prose}", "{n: 1, kind: prosey, incipit: x}",
+                                    "{n: 1, kind: prose, incipit: x}"])
+def test_later_paragraphs_are_read_after_a_broken_one(broken: str) -> None:
+    art, rows = load("article", ARTICLE.replace("        - {n: 2", f"        - {broken}\n"
+                                                "        - {n: 3"))
+    assert len(rows) == 1
+    assert [p.n for p in art.paragraphs] == [1, 3]
+
+
+def test_claim_diagnostics_name_their_place() -> None:
+    ack = "an acknowledgement in claim 'a-b'"
+    # (extra lines, the diagnostic, the claim's acknowledgements: None when it is dropped)
+    for extra, row, acks in [
+        ("    kind: effekt\n", (9, 11, "KG103", "unknown kind 'effekt' in claim 'a-b'",
+                               "did you mean 'effect'?"), None),
+        ("    origin: curatr\n", (9, 13, "KG103", "unknown origin 'curatr' in claim 'a-b'",
+                                 "did you mean 'curator'?"), None),
+        ("    acknowledges: x\n", (9, 19, "KG102", "'acknowledges' of claim 'a-b' must be a "
+                                  "list, not a string", None), ()),
+        ("    acknowledges: [{claim: [x], reason: r}]\n",
+         (9, 28, "KG102", f"'claim' of {ack} must be a string, not a list", None), ()),
+        ("    acknowledges: [{claim: x, reason: [r]}]\n",
+         (9, 39, "KG102", f"'reason' of {ack} must be a string, not a list", None), ()),
+        ("    source2: x\n", (9, 5, "KG104", "unknown field 'source2' in claim 'a-b'",
+                             "did you mean 'source'?"), ()),
+    ]:
+        claims, rows = claim_with(extra)
+        assert rows == [row], extra
+        assert [c.acknowledges for c in claims] == ([] if acks is None else [acks]), extra
+    _, rows = load("claims", CLAIM.replace("id: a-b", "id: [a]"))
+    assert rows == [(2, 9, "KG102", "'id' of claim 1 must be a string, not a list", None)]
+    _, rows = load("claims", CLAIM.replace("{section: s, paragraph: 1}",
+                                           "{section: s, paragraph: 1, page: 2}"))
+    assert rows == [(8, 40, "KG104", "unknown field 'page' in the source of claim 'a-b'",
+                     "allowed: section, paragraph, row, column, item")]
+    text = CLAIM.replace("increases", "recommended-for") + "    kind: recommendation\n"
+    _, rows = load("claims", text + "    recommended_by: [[k1]]\n")
+    assert rows == [(10, 22, "KG102", "item 1 of 'recommended_by' in claim 'a-b' must be a "
+                     "string, not a list", None)]
+
+
+def test_a_claim_missing_what_its_kind_needs_is_dropped() -> None:
+    curator = CLAIM.replace("    source: {section: s, paragraph: 1}\n", "    origin: curator\n")
+    claims, rows = load("claims", curator)
+    assert [r[2] for r in rows] == ["KG101"] and claims == []
+    text = CLAIM.replace("predicate: increases", "predicate: enhances-effect-of")
+    claims, rows = load("claims", text + "    kind: modification\n")
+    assert [r[2] for r in rows] == ["KG101"] and claims == []
+    claims, rows = load("claims", CLAIM.replace("{section: s, paragraph: 1}",
+                                                "{section: [s], paragraph: 1}"))
+    assert [r[2] for r in rows] == ["KG102"] and claims == []
+
+
+def test_a_claim_is_placed_at_its_id_and_every_claim_is_read() -> None:
+    text = CLAIM + CLAIM[8:].replace("- id: a-b\n    statement: A raises B.\n",
+                                     "- statement: A raises B.\n    id: a-c\n")
+    claims, rows = load("claims", text)
+    assert rows == []
+    assert [(c.id, c.span.line, c.span.column) for c in claims] == [("a-b", 2, 5),
+                                                                   ("a-c", 10, 5)]
+
+
+def test_an_acknowledgement_is_placed_at_the_claim_it_names() -> None:
+    claims, rows = claim_with("    acknowledges:\n      - reason: r\n        claim: c-d\n")
+    assert rows == []
+    assert [(a.claim, a.span.line, a.span.column) for a in claims[0].acknowledges] == [
+        ("c-d", 11, 16)]
+
+
+def test_later_items_of_a_text_list_are_read_after_a_broken_one() -> None:
+    claims, rows = claim_with("    article_cites: [{a: 1}, k2]\n")
+    assert [r[2] for r in rows] == ["KG102"] and claims[0].article_cites == ("k2",)
+
+
+@pytest.mark.parametrize(("text", "row"), [
+    (STUDY.format(design="[rct]"),
+     (3, 13, "KG102", "'design' of study 's1' must be a string, not a list", None)),
+    (STUDY.format(design="rct").replace("adults", "[adults]"),
+     (4, 17, "KG102", "'population' of study 's1' must be a string, not a list", None)),
+    (STUDY.format(design="rct").replace("it works", "[it works]"),
+     (5, 15, "KG102", "'findings' of study 's1' must be a string, not a list", None)),
+])
+def test_a_study_field_of_the_wrong_type_drops_the_study(text: str, row: Row) -> None:
+    studies, rows = load("studies", text)
+    assert rows == [row] and studies == []
+
+
+def test_a_study_with_an_unknown_design_is_dropped() -> None:
+    studies, rows = study("rtc")
+    assert [r[2] for r in rows] == ["KG103"] and studies == []
+
+
+def test_each_study_is_placed_at_its_key() -> None:
+    studies, rows = load("studies", STUDY.format(design="rct")
+                         + "  s2: {design: rct, population: adults, findings: f}\n")
+    assert rows == []
+    assert [(s.key, s.span.line, s.span.column) for s in studies] == [("s1", 2, 3),
+                                                                     ("s2", 6, 3)]
+
+
+def test_pooled_without_designs_is_one_problem() -> None:
+    studies, rows = study("meta-analysis", "    pooled: {studies: 2}\n")
+    assert [r[2] for r in rows] == ["KG101"] and studies[0].pooled is None
+
+
+def test_an_article_without_sections_is_dropped() -> None:
+    art, rows = load("article", "article:\n  title: T\n")
+    assert [r[2] for r in rows] == ["KG101"] and art is None
+
+
+def test_a_choice_of_the_wrong_type_names_its_place() -> None:
+    _, rows = load("claims", CLAIM.replace("predicate: increases", "predicate: [x]"))
+    assert rows == [(5, 16, "KG102", "'predicate' of claim 'a-b' must be a string, not a list",
+                     None)]
+
+
+def test_a_required_certainty_left_empty_is_missing() -> None:
+    claims, rows = load("claims", CLAIM.replace("certainty: asserted", "certainty:"))
+    assert rows == [(2, 5, "KG101", "claim 'a-b' lacks required field 'certainty' (how firmly "
+                     "the article states it)",
+                     "add it; docs/format.md lists the fields of each kind of claim")]
+    assert claims == []
+    # a bare null is a word someone wrote, reported as such rather than as missing
+    _, rows = load("claims", CLAIM.replace("certainty: asserted", "certainty: null"))
+    assert [(r[2], r[3]) for r in rows] == [("KG103", "unknown certainty 'null' in claim 'a-b'")]
+
+
+def test_later_claims_are_read_after_one_that_is_not_a_mapping() -> None:
+    claims, rows = load("claims", "claims:\n  - x\n" + CLAIM[8:])
+    assert [r[2] for r in rows] == ["KG102"] and [c.id for c in claims] == ["a-b"]
+
+
+def test_the_fast_path_reads_a_full_claim() -> None:
+    claims, rows = claim_with(
+        "    population: p\n    context: c\n    dose: d\n    duration: 1 y\n"
+        "    superseded_by: x-y\n    notes: n\n    article_cites: [k1, k2]\n"
+        "    acknowledges:\n      - {claim: c-d, reason: r}\n"
+        "    evidence:\n      - stance: supports\n        study: k1\n        finding: f\n"
+        "        locator: l\n        indirect: men\n"
+        "        statistics:\n          - measure: HR\n            comparison: x\n"
+        "            ci: [1, 2]\n            groups:\n              a:\n"
+        "              b: 2.5\n")
+    assert rows == []
+    c = claims[0]
+    assert (c.population, c.context, c.dose, c.duration, c.superseded_by, c.notes,
+            c.article_cites) == ("p", "c", "d", "1 y", "x-y", "n", ("k1", "k2"))
+    (ev,) = c.evidence
+    assert (ev.locator, ev.indirect, ev.statistics[0].groups) == ("l", "men", (("b", 2.5),))
+    assert ev.study_span is not None and (ev.study_span.line, ev.study_span.column) == (20, 16)
+
+
+@pytest.mark.parametrize(("extra", "code"), [
+    ("    acknowledges: [{claim: c-d, reason: r, why: w}]\n", "KG104"),
+    ("    acknowledges: [c-d]\n", "KG102"),
+    ("    source2: x\n", "KG104"),
+])
+def test_the_fast_path_leaves_a_broken_acknowledgement_to_the_reader(extra: str,
+                                                                    code: str) -> None:
+    assert [r[2] for r in claim_with(extra)[1]] == [code]
+
+
+def test_a_ci_or_paragraph_of_text_is_refused() -> None:
+    assert [r[2] for r in statistic("ci: [a, b]")] == ["KG102"]
+    _, rows = load("claims", CLAIM.replace("paragraph: 1", "paragraph: x"))
+    assert rows == [(8, 37, "KG102", "'paragraph' of the source of claim 'a-b' must be an "
+                     "integer, not a string", None)]

@@ -660,8 +660,7 @@ def test_each_check_of_some_claims_gives_their_diagnostics(tmp_path: Path) -> No
               claim("o-d", "o", "cofactor-for", "d"), claim("d-zz", "d", "increases", "zz"),
               claim("o-b", "o", "cofactor-for", "b")]
     c = full(tmp_path, entities=ents, claims=claims, refs=[ref("k1")], studies_=[study("k1")])
-    every = {code for _, d in consistency.owned(c) for code in [d.code]}
-    assert {"KG602", "KG603"} <= every
+    assert {"KG602", "KG603"} <= {d.code for _, d in consistency.owned(c)}
     for only in ({"b-d", "c-d"}, {"a-c"}, {"o-b"}, {"d-zz"}, set()):
         for owned in (consistency.owned, integrity.owned, types.owned):
             got, want = owners_only(owned, c, only)

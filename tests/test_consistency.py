@@ -508,12 +508,11 @@ def test_the_chain_search_walks_from_the_end_with_fewer_links() -> None:
     assert chain is not None and [lk.claim for lk in chain] == ["c1", "c4", "c5"]
 
 
-def test_the_states_of_a_node_are_its_near_states_with_signs_multiplied() -> None:
-    graph = _Graph([Link("c0", "a", "b", "+"), Link("c1", "b", "c", "-")])
-    assert graph.states("a", backward=False) == {("a", "+"), ("b", "+"), ("c", "-")}
-    assert graph.states("a", backward=False, times="-") == {("a", "-"), ("b", "-"),
-                                                            ("c", "+")}
-    assert graph.states("c", backward=True) == {("c", "+"), ("b", "-"), ("a", "-")}
+def test_near_is_each_state_within_two_links_with_its_fewest_links() -> None:
+    graph = _Graph([Link("c0", "a", "b", "+"), Link("c1", "b", "c", "-"),
+                    Link("c2", "c", "d", "+")])
+    assert graph.near("a", backward=False) == {("a", "+"): 0, ("b", "+"): 1, ("c", "-"): 2}
+    assert graph.near("c", backward=True) == {("c", "+"): 0, ("b", "-"): 1, ("a", "-"): 2}
 
 
 def _shortest_opposite_chain(links: list[consistency.Link], stated: consistency.Link,

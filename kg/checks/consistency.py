@@ -233,7 +233,6 @@ class _Graph:
             self.out.setdefault(link.source, []).append(link)
             self.into.setdefault(link.target, []).append(link)
         self._reach: dict[tuple[str, bool], dict[tuple[str, str], int]] = {}
-        self._states: dict[tuple[str, bool, str], frozenset[tuple[str, str]]] = {}
 
     def near(self, node: str, *, backward: bool) -> dict[tuple[str, str], int]:
         """(entity, sign) -> fewest links (at most two) from ``node`` (forward) or to it
@@ -256,16 +255,6 @@ class _Graph:
             self._reach[key] = seen
         return self._reach[key]
 
-    def states(self, node: str, *, backward: bool, times: str = "+") -> frozenset[tuple[str, str]]:
-        """The (entity, sign) states of :meth:`near`, as a set, each sign multiplied by
-        ``times``. Cached."""
-        key = (node, backward, times)
-        if key not in self._states:
-            near = self.near(node, backward=backward)
-            self._states[key] = frozenset(
-                near if times == "+" else ((n, _mul(s, times)) for n, s in near))
-        return self._states[key]
-
 
 def _find_chain(graph: _Graph, stated: Link) -> list[Link] | None:
     """The shortest simple chain (2 to MAX_HOPS links) from the stated claim's subject to
@@ -283,14 +272,16 @@ def _find_chain(graph: _Graph, stated: Link) -> list[Link] | None:
     skip = {stated.claim, *graph.partners.get(stated.claim, ())}
 
     # A quick test first: is any entity one or two links from the start also within two
-    # links of the goal, with the signs making up the opposite sign? Both sides are cached
-    # sets, so the test costs a set intersection, not a walk over the start's neighbours'
-    # links (hubs make that walk grow with the corpus). It finds every chain, and some walks
-    # that are not chains (through the stated claim or a claim acknowledged with it), which
-    # the search below then rules out.
-    common = (graph.states(start, backward=backward)
-              & graph.states(goal, backward=not backward, times=want))
-    if not any(node != start and node != goal for node, _ in common):
+    # links of the goal, with the signs making up the opposite sign? Both ends' states are
+    # kept (near), so the test walks the smaller of the two, not every link of the start's
+    # neighbours (hubs made that walk grow with the corpus). It finds every chain, and some
+    # walks that are not chains (through the stated claim or a claim acknowledged with it),
+    # which the search below then rules out.
+    near_start = graph.near(start, backward=backward)
+    small, big = ((near_start, near_goal) if len(near_start) <= len(near_goal)
+                  else (near_goal, near_start))
+    if not any(node != start and node != goal and (node, _mul(sign, want)) in big
+               for node, sign in small):
         return None
 
     def search(node: str, sign: str, path: list[Link], visited: set[str],

@@ -8,13 +8,13 @@ diagnostics; a property test mutates corpus files and compares the two again.
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from plainmodel import plain
 
 from kg.checks.validator import run_validation
 from kg.corpus import fastyaml
@@ -27,23 +27,6 @@ REPO = Path(__file__).parent.parent
 CORPORA = Path(__file__).parent / "corpora"
 ROOTS = sorted({p.parent.parent for p in CORPORA.glob("**/claims/*.yaml")}) + [REPO]
 FILES = sorted(p for root in ROOTS for p in (root / "claims").glob("*.yaml"))
-
-
-def plain(obj: Any) -> Any:
-    """``obj`` as nested tuples, every span resolved and every field compared (field_spans
-    too, which the model's own equality leaves out)."""
-    if isinstance(obj, Span):
-        return ("Span", obj.file, obj.line, obj.column)
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return (type(obj).__name__,
-                *(plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)))
-    if isinstance(obj, dict):
-        return ("dict", *((plain(k), plain(v)) for k, v in obj.items()))
-    if isinstance(obj, list | tuple):
-        return (type(obj).__name__, *(plain(v) for v in obj))
-    if isinstance(obj, set | frozenset):
-        return ("set", *sorted(map(repr, obj)))
-    return (type(obj).__name__, obj)
 
 
 def part_of(path: Path) -> str:

@@ -4,16 +4,16 @@ bench/mutation.py schema)."""
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import pytest
+from plainmodel import plain
 
 from kg.corpus import fastyaml
 from kg.corpus import schema as S
 from kg.corpus import vocabulary as V
 from kg.corpus.load import load_fast, load_file
-from kg.corpus.model import Claim, Pooled, SourceLocator, Span, Study
+from kg.corpus.model import Claim, Pooled, SourceLocator, Study
 from kg.diagnostics import Severity
 
 Row = tuple[int, int, str, str, str | None]
@@ -28,23 +28,6 @@ claims:
     certainty: asserted
     source: {section: s, paragraph: 1}
 """
-
-
-def plain(obj: Any) -> Any:
-    """``obj`` as nested tuples, every span resolved and every field compared (field_spans
-    too, which the model's own equality leaves out)."""
-    if isinstance(obj, Span):
-        return ("Span", obj.file, obj.line, obj.column)
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return (type(obj).__name__,
-                *(plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)))
-    if isinstance(obj, dict):
-        return ("dict", *((plain(k), plain(v)) for k, v in obj.items()))
-    if isinstance(obj, list | tuple):
-        return (type(obj).__name__, *(plain(v) for v in obj))
-    if isinstance(obj, set | frozenset):
-        return ("set", *sorted(map(repr, obj)))
-    return (type(obj).__name__, obj)
 
 
 def load(part: str, text: str, *, fast_reads: bool = True) -> tuple[Any, list[Row]]:

@@ -122,13 +122,22 @@ MODULES: dict[str, Module] = {
     "store": Module(("kg/store/freshness.py", "kg/store/words.py"),
                     ("tests/test_questions_store.py", "tests/test_questions_library.py",
                      "-k", "not generated"), isolation="forkserver"),
+    # the questions asked of the store (kg/store/questions.py): opening, rebuilding and
+    # recording the store, the claim summaries, bearings and study list, and the links kg
+    # paths follows with their ratings (Questions.rate, link-ratings.rq)
+    "questions": Module(("kg/store/questions.py",),
+                        ("tests/test_questions_store.py", "tests/test_questions_library.py",
+                         "tests/test_paths.py", "-k", "not generated"),
+                        isolation="forkserver"),
     # the CLI's exit codes: kg/diagnostics.py's exit_code and cli.py's error handling
     "exit-codes": Module(("kg/diagnostics.py", "cli.py"),
                          ("tests/test_rules_exit_codes.py", "tests/test_cli_validate.py"),
                          ("kg.diagnostics.x_exit_code__mutmut_*",
                           "kg.diagnostics.x_summary_line__mutmut_*",
                           "cli.x_main__mutmut_*", "cli.xǁ*ǁmain__mutmut_*",
-                          "cli.x_validate__mutmut_*")),
+                          "cli.x_validate__mutmut_*"),
+                         # `kg show` in tests/test_rules_exit_codes.py opens a graph store
+                         isolation="forkserver"),
 }
 
 #: mutmut's exit codes of a mutant run, as mutmut.stats names them

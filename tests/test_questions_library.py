@@ -163,6 +163,207 @@ def test_a_score_is_bm25_times_the_share_of_words_held(valid: Questions) -> None
     assert half.matched == ("fracture",) and abs(half.score - alone.score / 2) <= 0.01
 
 
+
+def test_bm25_picks_a_pool_of_ten_times_the_answers_wanted_and_at_least_a_hundred() -> None:
+    """Words.search reorders by the share of words only the pool BM25 picked: max(limit,
+    10) * POOL candidates. Here 105 short claims hold "calcium" only, and one long claim
+    holds "calcium" and "vitamin" (which 150 other claims share, so it weighs little):
+    BM25 ranks the long claim 106th, but its share of the words (all) puts it first as
+    soon as the pool reaches it, at 11 answers wanted (110 candidates), not at 10 (100)."""
+    from kg.store.words import POOL
+
+    claims = [(f"one-{i}", "Calcium keeps bone.") for i in range(105)]
+    claims.append(("both", "Calcium and vitamin K keep bone" + " strong" * 12 + "."))
+    claims += [(f"vit-{i}", "Vitamin D comes from sunlight on skin in summer and from food.")
+               for i in range(150)]
+    claims += [(f"other-{i}", "Sunlight makes skin warm.") for i in range(150)]
+    words = _words(claims)
+    assert POOL == 10
+    for limit in (1, 10):
+        hits = words.search("calcium vitamin", limit=limit)
+        assert len(hits) == limit and "both" not in [h.claim for h in hits]
+        assert hits[0].claim == "one-0" and hits[0].matched == ("calcium",)
+    hits = words.search("calcium vitamin", limit=11)
+    assert [h.claim for h in hits[:2]] == ["both", "one-0"]
+    assert hits[0].matched == ("calcium", "vitamin") and hits[0].score > hits[1].score
+
+
+# -- the store's own answers (bench/mutation.py questions) -------------------------------------
+
+
+def test_the_study_list_says_which_studies_the_article_lists_and_what_they_bear_on(
+        valid: Questions) -> None:
+    """kg studies: (key, in the article's reference list, claims it bears on, claims the
+    article cites it for), in file order."""
+    assert valid.study_listing() == [("alpha2020trial", True, 1, 1),
+                                     ("delta2019cohort", True, 1, 1),
+                                     ("zeta2018cells", False, 1, 0)]
+
+
+def test_audited_reads_the_article_s_current_claims_and_the_studies_with_issues(
+        questions: Questions, questions_corpus: Corpus) -> None:
+    """kg audit: the claims of origin article that no claim supersedes, in file order, the
+    studies with a citation issue, and the outline."""
+    corpus = questions.audited()
+    expected = [c.id for c in questions_corpus.claims.values()
+                if c.origin == "article" and not c.superseded_by]
+    assert list(corpus.claims) == expected
+    assert len(expected) < len(questions_corpus.claims)  # some are left out
+    with_issues = sorted(k for k, s in questions_corpus.studies.items() if s.citation_issues)
+    assert with_issues and set(with_issues) <= set(corpus.studies)
+    assert corpus.article is not None and questions_corpus.article is not None
+    assert corpus.article.title == questions_corpus.article.title
+    assert [(p.section, p.n) for p in corpus.article.paragraphs] == [
+        (p.section, p.n) for p in questions_corpus.article.paragraphs]
+
+
+
+def test_a_study_no_claim_names_is_listed_and_audited_for_its_citation_issue(
+        tmp_path: Path) -> None:
+    """A study that bears on no claim: kg studies lists it with no claims, and kg audit
+    still reads it, for its citation issue (audited.rq's second half)."""
+    root = Path(shutil.copytree(CORPORA / "questions", tmp_path / "q"))
+    with (root / "references.bib").open("a", encoding="utf-8") as f:
+        f.write("\n@article{lonely2016,\n  author = {Lone, Lee},\n"
+                "  title = {A study no claim names},\n  journal = {Tests},\n"
+                "  year = {2016},\n  pmid = {16161616}\n}\n")
+    with (root / "claims" / "studies.yaml").open("a", encoding="utf-8") as f:
+        f.write("  lonely2016:\n    design: rct\n    verified: made-up test record\n"
+                "    population: 10 adults\n    findings: Nothing anyone cites.\n"
+                "    citation_issues:\n      - field: year\n        cited: \"2015\"\n"
+                "        actual: \"2016\"\n")
+    q = open_questions(root)
+    try:
+        assert q.errors == 0
+        assert q.study_listing()[-1] == ("lonely2016", False, 0, 0)
+        audited = q.audited()
+        assert "lonely2016" in audited.studies
+        assert [i.cited for i in audited.studies["lonely2016"].citation_issues] == ["2015"]
+    finally:
+        q.close()
+
+
+def test_a_claim_naming_unknown_entities_is_summarised_by_their_ids(tmp_path: Path) -> None:
+    """A corpus with errors is still asked (kg show warns): a claim whose subject and
+    object are no entities gives their ids, from the IRIs, and nothing else."""
+    root = Path(shutil.copytree(CORPORA / "valid", tmp_path / "v"))
+    path = root / "claims" / "mechanism.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + (
+        "  - id: nobody-raises-nothing\n    statement: Somebody raises something.\n"
+        "    subject: somebody\n    predicate: increases\n    object: something\n"
+        "    certainty: asserted\n    source: {section: basics, paragraph: 1}\n"),
+        encoding="utf-8")
+    q = open_questions(root)
+    try:
+        assert q.errors > 0
+        [summary] = q.summaries(claims=["nobody-raises-nothing"])
+        assert summary["subject"] == {"id": "somebody", "label": "somebody", "role": None,
+                                      "kind": None}
+        assert summary["object"] == {"id": "something", "label": "something", "role": None,
+                                     "kind": None}
+    finally:
+        q.close()
+
+
+def test_questions_opened_again_say_what_they_said_when_made(tmp_path: Path) -> None:
+    """The second open_questions opens the store the first made (the manifest's key, error
+    count and stats rows), for the same corpus root."""
+    root = Path(shutil.copytree(CORPORA / "valid", tmp_path / "v"))
+    path = root / "claims" / "mechanism.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + (
+        "  - id: nobody-raises-nothing\n    statement: Somebody raises something.\n"
+        "    subject: somebody\n    predicate: increases\n    object: something\n"
+        "    certainty: asserted\n    source: {section: basics, paragraph: 1}\n"),
+        encoding="utf-8")
+    made = open_questions(root)
+    made.close()
+    again = open_questions(root)
+    try:
+        assert again.root == root and again.base == made.base
+        assert again.errors == made.errors > 0
+        assert again.key == made.key is not None
+        assert again.stats_rows == made.stats_rows is not None
+        assert again.corpus_for(claims=["walking-lowers-fracture"]).root == str(root)
+    finally:
+        again.close()
+
+
+def test_a_rebuild_removes_old_words_indexes_only(tmp_path: Path) -> None:
+    """When the corpus changes, the store and words index are made again, and the words
+    indexes of other keys (and their temporaries) are removed; other files stay."""
+    root = Path(shutil.copytree(CORPORA / "valid", tmp_path / "v"))
+    open_questions(root).close()
+    cache = root / "build" / "cache"
+    old = ["words-old.sqlite", "words-old.sqlite.sum", ".words-old.tmp"]
+    for name in [*old, "other.txt"]:
+        (cache / name).write_text("x", encoding="utf-8")
+    path = root / "claims" / "mechanism.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    q = open_questions(root)
+    q.close()
+    names = {p.name for p in cache.iterdir()}
+    assert "other.txt" in names and not names & set(old)
+    assert len([n for n in names if n.startswith("words-") and n.endswith(".sqlite")]) == 1
+
+
+def test_without_a_cache_folder_the_errors_are_still_counted(tmp_path: Path) -> None:
+    root = Path(shutil.copytree(CORPORA / "valid", tmp_path / "v"))
+    path = root / "claims" / "mechanism.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + (
+        "  - id: nobody-raises-nothing\n    statement: Somebody raises something.\n"
+        "    subject: somebody\n    predicate: increases\n    object: something\n"
+        "    certainty: asserted\n    source: {section: basics, paragraph: 1}\n"),
+        encoding="utf-8")
+    (root / "build").write_text("a file where the folder would go", encoding="utf-8")
+    q = open_questions(root)
+    try:
+        assert q.store.where == "memory"
+        assert q.errors > 0
+    finally:
+        q.close()
+
+def test_summaries_with_an_empty_filter_match_nothing(valid: Questions) -> None:
+    assert len(valid.summaries()) == 6
+    assert valid.summaries(claims=[]) == []
+    assert valid.summaries(subjects=[]) == []
+    assert valid.summaries(objects=[], statuses=["supported"]) == []
+    assert [s["id"] for s in valid.summaries(statuses=["supported"])] == [
+        "walking-lowers-fracture", "hormone-x-raises-protein-p"]
+
+
+def test_links_rated_later_are_the_links_rated_at_once(valid: Questions) -> None:
+    """kg paths asks for the links first and for their ratings (link-ratings.rq) only for
+    those on a chain: rating them later gives the rows rated at once."""
+    rated = valid.links_from(["walking"])
+    assert rated == [
+        (0, "walking-raises-density", "walking", "increases", "bone-density", "none",
+         "not-supported", "article"),
+        (1, "walking-lowers-fracture", "walking", "inversely-associated-with", "fracture",
+         "low", "supported", "article")]
+    bare = valid.links_from(["walking"], rated=False)
+    assert [r[:5] for r in bare] == [r[:5] for r in rated]
+    assert {r[5:] for r in bare} == {("", "", "")}
+    assert valid.rate(bare) == rated
+    assert valid.rate(bare[1:]) == rated[1:]
+    assert valid.rate([]) == []
+    assert valid.links_from(["walking"], only_to="fracture") == rated[1:]
+    assert valid.links_into(["fracture"]) == rated[1:]
+    assert valid.links_into(["fracture"], rated=False) == bare[1:]
+    assert valid.links_from([]) == [] and valid.links_into([]) == []
+
+
+def test_remote_questions_make_their_words_index_from_the_store(valid: Questions) -> None:
+    """kg push's endpoint: the same store queries, a words index made in memory, no
+    manifest (no key, no stats rows, no errors counted)."""
+    from kg.store.questions import remote_questions
+
+    remote = remote_questions(valid.store, valid.base, valid.root)
+    assert (remote.root, remote.base, remote.store) == (valid.root, valid.base, valid.store)
+    assert (remote.errors, remote.key, remote.stats_rows) == (0, None, None)
+    assert remote.words.claim_ids() == valid.words.claim_ids()
+    assert remote.words.search("fracture") == valid.words.search("fracture")
+    remote.close()
+
 def test_an_index_made_in_the_test_holds_every_word_name_and_key(valid: Questions) -> None:
     """The words index made from the store (kg.store.words.fill), made here rather than in
     a fixture, so that a mutation run relates its making to this test."""

@@ -370,7 +370,10 @@ class _Compiler:
         a = assess(claim, self.c.studies)
         if asserted(claim, a.status):
             if assertions is None:
-                g.at(subj_iri, subj).extend((pred, obj))
+                # two claims may state the same triple: write it once (as _assemble does)
+                sb = g.at(subj_iri, subj)
+                if not any(sb[i] == pred and sb[i + 1] == obj for i in range(1, len(sb), 2)):
+                    sb += (pred, obj)
             else:
                 assertions.append((subj_iri, claim.id, subj, pred, obj))
         b = g.at(s_iri, s)

@@ -30,6 +30,7 @@ from kg.graph.compiler import (
     build,
     check_shapes,
     compile_nanopubs,
+    iri_escape,
     mapping_relation,
     nanopub_files,
     nanopubs_text,
@@ -38,6 +39,7 @@ from kg.graph.compiler import (
     to_rdflib,
     to_store,
     vocab_text,
+    xref_iri,
 )
 from kg.graph.parts import Assertion, Part
 from kg.graph.turtle import Renderer
@@ -268,7 +270,20 @@ def test_doubles_that_are_not_finite_are_written_as_xsd_spells_them() -> None:
         assert triple.object == ox.Literal(text, datatype=ox.NamedNode(XSD + "double"))
 
 
+def test_iri_escape_percent_encodes_what_an_iri_may_not_hold() -> None:
+    assert iri_escape('10.1000/a b<c>"d{e}|f\\g^h`i\x7fj') == (
+        "10.1000/a%20b%3Cc%3E%22d%7Be%7D%7Cf%5Cg%5Eh%60i%7Fj")
+    assert iri_escape("10.1002/(SICI)1097-0258;2-#é") == "10.1002/(SICI)1097-0258;2-#é"
+
+
+def test_xref_iri_of_a_known_and_an_unknown_prefix() -> None:
+    assert xref_iri("CHEBI:17823") == "http://purl.obolibrary.org/obo/CHEBI_17823"
+    assert xref_iri("NOPE:1") is None
+
+
 def test_mapping_relation_of_an_xref() -> None:
+    # the prefix is what comes before the first colon
+    assert mapping_relation("protein", "HGNC:HGNC:1") == "related"
     """A gene record named by a protein is a related match; anything else a close one."""
     assert mapping_relation("protein", "HGNC:11926") == "related"
     assert mapping_relation("protein", "hgnc:11926") == "related"

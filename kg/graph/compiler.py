@@ -131,7 +131,6 @@ class _Terms:
         self.base = base
         self.r = r
         v = ns.vocab_ns(base)
-        self.v = v
         p = r.predicate
         o = r.iri
         self.type = p(ns.RDF + "type")

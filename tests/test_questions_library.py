@@ -243,9 +243,9 @@ def test_a_study_no_claim_names_is_listed_and_audited_for_its_citation_issue(
         q.close()
 
 
-def test_a_claim_naming_unknown_entities_is_summarised_by_their_ids(tmp_path: Path) -> None:
-    """A corpus with errors is still asked (kg show warns): a claim whose subject and
-    object are no entities gives their ids, from the IRIs, and nothing else."""
+def _valid_with_an_unknown_entity_claim(tmp_path: Path) -> Path:
+    """A copy of the valid corpus with one more claim, 'nobody-raises-nothing', whose
+    subject and object are no entities (an error; the corpus is still asked)."""
     root = Path(shutil.copytree(CORPORA / "valid", tmp_path / "v"))
     path = root / "claims" / "mechanism.yaml"
     path.write_text(path.read_text(encoding="utf-8") + (
@@ -253,6 +253,13 @@ def test_a_claim_naming_unknown_entities_is_summarised_by_their_ids(tmp_path: Pa
         "    subject: somebody\n    predicate: increases\n    object: something\n"
         "    certainty: asserted\n    source: {section: basics, paragraph: 1}\n"),
         encoding="utf-8")
+    return root
+
+
+def test_a_claim_naming_unknown_entities_is_summarised_by_their_ids(tmp_path: Path) -> None:
+    """A corpus with errors is still asked (kg show warns): a claim whose subject and
+    object are no entities gives their ids, from the IRIs, and nothing else."""
+    root = _valid_with_an_unknown_entity_claim(tmp_path)
     q = open_questions(root)
     try:
         assert q.errors > 0
@@ -268,13 +275,7 @@ def test_a_claim_naming_unknown_entities_is_summarised_by_their_ids(tmp_path: Pa
 def test_questions_opened_again_say_what_they_said_when_made(tmp_path: Path) -> None:
     """The second open_questions opens the store the first made (the manifest's key, error
     count and stats rows), for the same corpus root."""
-    root = Path(shutil.copytree(CORPORA / "valid", tmp_path / "v"))
-    path = root / "claims" / "mechanism.yaml"
-    path.write_text(path.read_text(encoding="utf-8") + (
-        "  - id: nobody-raises-nothing\n    statement: Somebody raises something.\n"
-        "    subject: somebody\n    predicate: increases\n    object: something\n"
-        "    certainty: asserted\n    source: {section: basics, paragraph: 1}\n"),
-        encoding="utf-8")
+    root = _valid_with_an_unknown_entity_claim(tmp_path)
     made = open_questions(root)
     made.close()
     again = open_questions(root)
@@ -307,13 +308,7 @@ def test_a_rebuild_removes_old_words_indexes_only(tmp_path: Path) -> None:
 
 
 def test_without_a_cache_folder_the_errors_are_still_counted(tmp_path: Path) -> None:
-    root = Path(shutil.copytree(CORPORA / "valid", tmp_path / "v"))
-    path = root / "claims" / "mechanism.yaml"
-    path.write_text(path.read_text(encoding="utf-8") + (
-        "  - id: nobody-raises-nothing\n    statement: Somebody raises something.\n"
-        "    subject: somebody\n    predicate: increases\n    object: something\n"
-        "    certainty: asserted\n    source: {section: basics, paragraph: 1}\n"),
-        encoding="utf-8")
+    root = _valid_with_an_unknown_entity_claim(tmp_path)
     (root / "build").write_text("a file where the folder would go", encoding="utf-8")
     q = open_questions(root)
     try:

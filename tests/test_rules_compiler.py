@@ -11,13 +11,15 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import SimpleNamespace
+from typing import cast
 
 import pyoxigraph as ox
 import pytest
 import rdflib
 
 from kg.config import PROJECT_BASE as B
-from kg.corpus.model import Corpus
+from kg.corpus.model import Corpus, Study
 from kg.graph import namespaces as ns
 from kg.graph.compiler import (
     Build,
@@ -27,6 +29,7 @@ from kg.graph.compiler import (
     _double_text,
     _parts,
     _Terms,
+    _text,
     build,
     check_shapes,
     compile_nanopubs,
@@ -36,6 +39,7 @@ from kg.graph.compiler import (
     nanopubs_text,
     seg,
     shapes_text,
+    study_evidence_class,
     to_rdflib,
     to_store,
     vocab_text,
@@ -279,6 +283,28 @@ def test_iri_escape_percent_encodes_what_an_iri_may_not_hold() -> None:
 def test_xref_iri_of_a_known_and_an_unknown_prefix() -> None:
     assert xref_iri("CHEBI:17823") == "http://purl.obolibrary.org/obo/CHEBI_17823"
     assert xref_iri("NOPE:1") is None
+    # the prefix is what comes before the first colon; the rest is the local part
+    assert xref_iri("CHEBI:CHEBI:17823") == "http://purl.obolibrary.org/obo/CHEBI_CHEBI:17823"
+
+
+def test_an_empty_text_writes_no_statement() -> None:
+    block: list[str] = []
+    _text(block, "p", "", str)
+    _text(block, "p", None, str)
+    assert block == []
+    _text(block, "p", "x", str)
+    assert block == ["p", "x"]
+
+
+def test_a_pooled_study_of_trials_is_clinical_study_evidence() -> None:
+    def study(design: str, pooled: tuple[str, ...] | None) -> Study:
+        return cast(Study, SimpleNamespace(
+            design=design, pooled=None if pooled is None else SimpleNamespace(designs=pooled)))
+
+    assert study_evidence_class(study("meta-analysis", ("rct",))) == ns.OBO + "ECO_0000180"
+    assert study_evidence_class(study("meta-analysis", None)) == ns.evidence_class(
+        "meta-analysis")
+    assert ns.evidence_class("meta-analysis") != ns.OBO + "ECO_0000180"
 
 
 def test_mapping_relation_of_an_xref() -> None:

@@ -326,24 +326,22 @@ def test_summaries_with_an_empty_filter_match_nothing(valid: Questions) -> None:
         "walking-lowers-fracture", "hormone-x-raises-protein-p"]
 
 
-def test_links_rated_later_are_the_links_rated_at_once(valid: Questions) -> None:
+def test_links_are_asked_bare_and_rated_for_the_rows_still_wanted(valid: Questions) -> None:
     """kg paths asks for the links first and for their ratings (link-ratings.rq) only for
-    those on a chain: rating them later gives the rows rated at once."""
-    rated = valid.links_from(["walking"])
+    those on a chain."""
+    bare = valid.links_from(["walking"])
+    rated = valid.rate(bare)
     assert rated == [
         (0, "walking-raises-density", "walking", "increases", "bone-density", "none",
          "not-supported", "article"),
         (1, "walking-lowers-fracture", "walking", "inversely-associated-with", "fracture",
          "low", "supported", "article")]
-    bare = valid.links_from(["walking"], rated=False)
     assert [r[:5] for r in bare] == [r[:5] for r in rated]
     assert {r[5:] for r in bare} == {("", "", "")}
-    assert valid.rate(bare) == rated
     assert valid.rate(bare[1:]) == rated[1:]
     assert valid.rate([]) == []
-    assert valid.links_from(["walking"], only_to="fracture") == rated[1:]
-    assert valid.links_into(["fracture"]) == rated[1:]
-    assert valid.links_into(["fracture"], rated=False) == bare[1:]
+    assert valid.links_from(["walking"], only_to="fracture") == bare[1:]
+    assert valid.links_into(["fracture"]) == bare[1:]
     assert valid.links_from([]) == [] and valid.links_into([]) == []
 
 

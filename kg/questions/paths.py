@@ -285,8 +285,7 @@ def chain_adjacency(q: Questions, source: str, target: str, max_hops: int,
     frontier = [source]
     rows: list[tuple[int, str, str, str, str, str, str, str]] = []
     for depth in range(1, max_hops + 1):
-        found = [r for r in q.links_from(frontier, target if depth == max_hops else None,
-                                         rated=False)
+        found = [r for r in q.links_from(frontier, target if depth == max_hops else None)
                  if follows(r[3])]
         rows += found
         frontier = []
@@ -341,8 +340,7 @@ def neighbourhood(q: Questions, subject: str, object_: str, depth: int = 2
     for start, forward in ((object_, True), (subject, False)):
         frontier, seen = [start], {subject, object_}
         for _ in range(depth):
-            found = (q.links_from(frontier, rated=False) if forward
-                     else q.links_into(frontier, rated=False))
+            found = q.links_from(frontier) if forward else q.links_into(frontier)
             found = [r for r in found if V.PREDICATES.get(r[3]) is not None
                      and V.PREDICATES[r[3]].causal and V.PREDICATES[r[3]].sign in ("+", "-")]
             rows.update(found)
@@ -352,7 +350,7 @@ def neighbourhood(q: Questions, subject: str, object_: str, depth: int = 2
                 if other not in seen:
                     seen.add(other)
                     frontier.append(other)
-    rows.update(r for r in q.links_from([subject], object_, rated=False)
+    rows.update(r for r in q.links_from([subject], object_)
                 if V.PREDICATES.get(r[3]) is not None and V.PREDICATES[r[3]].causal
                 and V.PREDICATES[r[3]].sign in ("+", "-"))
     adj: dict[str, dict[str, list[Link]]] = {}

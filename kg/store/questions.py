@@ -142,33 +142,31 @@ class Questions:
                  int(r["cited_for"].value) if "cited_for" in r else 0)
                 for r in Q.select(self.store, "study-list", self.base)]
 
-    def links_from(self, subjects: Iterable[str], only_to: str | None = None,
-                   rated: bool = True) -> list[LinkRow]:
+    def links_from(self, subjects: Iterable[str], only_to: str | None = None) -> list[LinkRow]:
         """(file order, claim id, subject, predicate, object, rating, status, origin) of the
         effect claims out of ``subjects`` that no claim supersedes (into ``only_to`` only,
-        when given). Not ``rated``: rating, status and origin are left "" (:meth:`rate`
-        fills them in later, for the rows still wanted)."""
+        when given). Rating, status and origin are left "": :meth:`rate` fills them in for
+        the rows still wanted."""
         values = {"subject": [self.iri("entity", s) for s in subjects]}
         if only_to is not None:
             values["object"] = [self.iri("entity", only_to)]
-        return self._links(values, rated) if values["subject"] else []
+        return self._links(values) if values["subject"] else []
 
-    def links_into(self, objects: Iterable[str], rated: bool = True) -> list[LinkRow]:
+    def links_into(self, objects: Iterable[str]) -> list[LinkRow]:
         """:meth:`links_from`'s rows of the claims into ``objects``."""
         targets = [self.iri("entity", o) for o in objects]
-        return self._links({"object": targets}, rated) if targets else []
+        return self._links({"object": targets}) if targets else []
 
-    def _links(self, values: dict[str, list[str]], rated: bool) -> list[LinkRow]:
+    def _links(self, values: dict[str, list[str]]) -> list[LinkRow]:
         from kg.store.records import local_id
 
         local = self._local
         rows = Q.select(self.store, "links", self.base, **values)
         ids = [local_id(r["claim"].value) for r in rows]
         order = self.words.claim_order(ids)
-        found = [(order.get(cid, -1), cid, local_id(r["subject"].value),
-                  local(r["predicate"].value), local_id(r["object"].value), "", "", "")
-                 for cid, r in zip(ids, rows, strict=True)]
-        return self.rate(found) if rated else found
+        return [(order.get(cid, -1), cid, local_id(r["subject"].value),
+                 local(r["predicate"].value), local_id(r["object"].value), "", "", "")
+                for cid, r in zip(ids, rows, strict=True)]
 
     def rate(self, rows: Iterable[LinkRow]) -> list[LinkRow]:
         """``rows`` with each claim's rating, status and origin (link-ratings.rq)."""

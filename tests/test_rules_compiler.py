@@ -20,6 +20,7 @@ import rdflib
 
 from kg.config import PROJECT_BASE as B
 from kg.corpus.model import Corpus, Study
+from kg.graph import compiler as compiler_module
 from kg.graph import namespaces as ns
 from kg.graph.compiler import (
     Build,
@@ -33,6 +34,7 @@ from kg.graph.compiler import (
     build,
     check_shapes,
     compile_nanopubs,
+    compile_text,
     iri_escape,
     mapping_relation,
     nanopub_files,
@@ -210,6 +212,54 @@ def test_the_slow_path_and_the_cached_path_give_the_same_graph(compiler_corpus: 
     assert any((compiler_corpus / "build" / "cache" / "compiled").iterdir())
 
 
+def test_compile_text_falls_back_to_one_piece_when_parts_share_a_subject(
+        compiler_corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parts that cannot be merged (here: one part given twice, so two parts hold the same
+    subjects) make compile_text compile the corpus in one piece, to the same graph; parts
+    that merge are not compiled a second time in one piece."""
+    result = _built(compiler_corpus)
+    assert result.graph is not None
+
+    def never(self: _Compiler) -> Part:
+        raise AssertionError("compiled in one piece, although the parts merge")
+
+    with monkeypatch.context() as m:
+        m.setattr(_Compiler, "whole", never)
+        assert compile_text(result.corpus, BASE).turtle() == result.graph.turtle()
+    seen: list[int] = []
+
+    def twice(comp: _Compiler) -> list[Part]:
+        parts = _parts(comp)
+        seen.append(len(parts))
+        return [*parts, parts[0]]
+
+    monkeypatch.setattr(compiler_module, "_parts", twice)
+    fallback = compile_text(result.corpus, BASE)
+    assert seen  # the parts were made, and refused
+    assert fallback.turtle() == result.graph.turtle()
+    assert fallback.triples == result.graph.triples
+    assert fallback.keys == result.graph.keys
+
+
+def test_build_keeps_caches_and_reports_progress_only_when_asked(
+        compiler_corpus: Path) -> None:
+    """build(): no cache by default (nothing written under build/), the parse cache and
+    the compiled-parts cache with cache=True, and progress reported to the callback."""
+    cache = compiler_corpus / "build" / "cache"
+    plain = build(compiler_corpus)
+    assert plain.ok and plain.graph is not None
+    assert plain.root == compiler_corpus
+    assert not cache.exists()
+    seen: list[tuple[str, int, int]] = []
+    cached = build(compiler_corpus, cache=True, progress=lambda *r: seen.append(r))
+    assert cached.graph is not None
+    assert cached.graph.turtle() == plain.graph.turtle()
+    assert any((cache / "files").iterdir())  # each file's parse
+    assert any((cache / "compiled").iterdir())  # each file's compiled part
+    files = [r for r in seen if r[0] == "parsing files"]
+    assert files and files[-1][1] == files[-1][2] > 0
+
+
 def test_a_corpus_without_an_article(tmp_path: Path) -> None:
     """No claims/article.yaml: the article node has its types and the works the claims
     say it cites (as evidence: it cites them for the claims), none in a reference list;
@@ -285,6 +335,8 @@ def test_xref_iri_of_a_known_and_an_unknown_prefix() -> None:
     assert xref_iri("NOPE:1") is None
     # the prefix is what comes before the first colon; the rest is the local part
     assert xref_iri("CHEBI:CHEBI:17823") == "http://purl.obolibrary.org/obo/CHEBI_CHEBI:17823"
+    # a prefix of Biolink's table (MeSH): the Bioregistry would give a web page instead
+    assert xref_iri("MESH:D000001:x") == "http://id.nlm.nih.gov/mesh/D000001:x"
 
 
 def test_an_empty_text_writes_no_statement() -> None:

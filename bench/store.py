@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         store.optimize()
         laps.lap("flush and optimize")
         del store
-        opened = LocalStore(ox.Store.read_only(str(tmp / "store")), "bench", base)
+        opened = LocalStore(ox.Store.read_only(str(tmp / "store")), "bench")
         write_words(tmp / "words.sqlite", opened, base)
         laps.lap("the words index")
         stats_rows(opened, base)

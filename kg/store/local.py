@@ -288,14 +288,13 @@ class LocalStore:
     """A :class:`kg.store.terms.Backend` over a pyoxigraph store (on disk, read-only, or in
     memory when the cache folder cannot be written)."""
 
-    def __init__(self, store: Any, where: str, base: str, path: Path | None = None) -> None:
+    def __init__(self, store: Any, where: str, path: Path | None = None) -> None:
         self.store = store
         self.where = where
-        self.base = base
         self.path = path
 
     @classmethod
-    def open(cls, root: Path, key: str, base: str, nanopubs: bool = False) -> LocalStore | None:
+    def open(cls, root: Path, key: str, nanopubs: bool = False) -> LocalStore | None:
         """The verified store of ``key``, or None when it is missing or damaged."""
         import pyoxigraph as ox
 
@@ -306,7 +305,7 @@ class LocalStore:
             store = ox.Store.read_only(str(path))
         except (OSError, ValueError, RuntimeError):
             return None
-        return cls(store, _shown(root, path), base, path)
+        return cls(store, _shown(root, path), path)
 
     @classmethod
     def in_memory(cls, corpus: Corpus, turtle: bytes, base: str) -> LocalStore:
@@ -314,11 +313,11 @@ class LocalStore:
 
         store = ox.Store()
         load_into(store, corpus, turtle, base)
-        return cls(store, "memory", base)
+        return cls(store, "memory")
 
     def _run(self, query: str) -> Any:
         try:
-            return self.store.query(query, base_iri=self.base)
+            return self.store.query(query)
         except SyntaxError as exc:  # a shipped query that does not parse is a kg bug
             raise RuntimeError(f"query does not parse: {exc}") from exc
         except OSError as exc:
@@ -373,7 +372,7 @@ def dataset_store(root: Path, corpus_key: str, base: str) -> LocalStore:
     query that names graphs): opened, or built now from the corpus (validated and compiled
     through the caches)."""
     key = store_key(corpus_key, base)
-    opened = LocalStore.open(root, key, base, nanopubs=True)
+    opened = LocalStore.open(root, key, nanopubs=True)
     if opened is not None:
         return opened
     from kg.graph.compiler import build
@@ -381,11 +380,11 @@ def dataset_store(root: Path, corpus_key: str, base: str) -> LocalStore:
     result = build(root, base, cache=True)
     turtle = compiled_turtle(root, result.corpus, base)
     if write_store(root, key, result.corpus, turtle, base, nanopubs=True) is not None:
-        opened = LocalStore.open(root, key, base, nanopubs=True)
+        opened = LocalStore.open(root, key, nanopubs=True)
         if opened is not None:
             return opened
     import pyoxigraph as ox
 
     store = ox.Store()
     load_into(store, result.corpus, turtle, base, nanopubs=True)
-    return LocalStore(store, "memory", base)
+    return LocalStore(store, "memory")

@@ -444,6 +444,59 @@ def test_a_build_records_what_questions_open(root: Path, monkeypatch: pytest.Mon
     q = open_questions(root)
     assert calls == {"validate": 0, "hash": 0}
     assert q.words.has_claim("exercise-raises-density")
+    assert q.errors == 0  # kg build records a corpus without errors
+
+
+def test_opening_questions_fills_the_parse_and_compile_caches(root: Path) -> None:
+    """The first question validates and compiles through the caches kg validate and kg
+    build use, so that they find each file's parse and compiled part ready."""
+    open_questions(root).close()
+    cache = root / "build" / "cache"
+    assert any((cache / "files").iterdir())
+    assert any((cache / "compiled").iterdir())
+
+
+def test_a_verified_words_index_is_not_written_again(root: Path) -> None:
+    """kg build after a question records the same store: the words index made for it is
+    verified by its sum and kept, not written again."""
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    open_questions(root).close()
+    before = os.stat(_words_file(root))
+    assert CliRunner().invoke(cli, ["build", "--root", str(root)]).exit_code == 0
+    after = os.stat(_words_file(root))
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+
+
+def test_the_words_index_sum_is_of_a_regular_file_only(tmp_path: Path) -> None:
+    """The words index is trusted when its size and mtime match its sum; only a regular
+    file has them (a symlink or a folder in its place never matches)."""
+    path = tmp_path / "words.sqlite"
+    path.write_bytes(b"x" * 7)
+    st = os.lstat(path)
+    assert S._words_stat(path) == [7, st.st_mtime_ns]
+    (tmp_path / "link").symlink_to(path)
+    (tmp_path / "dir").mkdir()
+    assert S._words_stat(tmp_path / "link") is None
+    assert S._words_stat(tmp_path / "dir") is None
+    assert S._words_stat(tmp_path / "missing") is None
+
+
+def test_the_manifest_key_changes_with_the_format_and_the_code(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A manifest written by another format or another version of kg's code is not read."""
+    import kg.cache
+
+    key = S.manifest_key()
+    assert S.manifest_key() == key
+    monkeypatch.setattr(S, "FORMAT", S.FORMAT + 1)
+    assert S.manifest_key() != key
+    monkeypatch.setattr(S, "FORMAT", S.FORMAT - 1)
+    assert S.manifest_key() == key
+    monkeypatch.setattr(kg.cache, "code_fingerprint", lambda: "another version of kg")
+    assert S.manifest_key() != key
 
 
 def test_a_new_base_is_a_new_store(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:

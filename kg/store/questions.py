@@ -264,7 +264,7 @@ def _open(root: Path, key: str, base: str, errors: int) -> Questions | None:
     from kg.store.local import store_key
 
     skey = store_key(key, base)
-    store = LocalStore.open(root, skey, base)
+    store = LocalStore.open(root, skey)
     folder = cache_dir(root, create=False)
     if store is None or folder is None:
         return None
@@ -310,7 +310,7 @@ def record(root: Path, corpus: Corpus, turtle: bytes, base: str, snap: dict[str,
     folder = cache_dir(root)
     if folder is None or write_store(root, skey, corpus, turtle, base) is None:
         return None
-    store = LocalStore.open(root, skey, base)
+    store = LocalStore.open(root, skey)
     if store is None:
         return None
     wpath = words_path(folder, skey)
@@ -374,8 +374,9 @@ def _prune_words(folder: Path, keep: Path) -> None:
 
 
 def stats_rows(store: Backend, base: str) -> list[tuple[str, str, int]]:
-    """(facet, value IRI or "", count) rows of ``stats.rq`` on ``store``."""
-    return [(r["facet"].value, r["value"].value if "value" in r else "", int(r["n"].value))
+    """(facet, value IRI or "", count) rows of ``stats.rq`` on ``store`` (every row binds
+    ``?value``: the totals bind it to "")."""
+    return [(r["facet"].value, r["value"].value, int(r["n"].value))
             for r in Q.select(store, "stats", base)]
 
 
